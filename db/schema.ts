@@ -1,0 +1,363 @@
+/**
+ * The local database schema. Every synced table carries the same bookkeeping columns (text UUIDv7 id,
+ * created/updated/deleted timestamps and the creating device) and is written only through the
+ * mutation layer (electron/services/mutations.ts), which logs each changed field for sync.
+ */
+import { sql } from 'drizzle-orm';
+import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+const synced = {
+  id: text('id').primaryKey(),
+  createdAt: text('created_at').notNull(),
+  updatedAt: text('updated_at').notNull(),
+  /** Tombstone: rows are archived, never hard-deleted. */
+  deletedAt: text('deleted_at'),
+  originDevice: text('origin_device').notNull(),
+};
+
+/** Device-local settings and clocks; never synced. */
+export const meta = sqliteTable('meta', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+});
+
+/** One entry per changed field, in the same transaction as the change. Sync ships this log. */
+export const changeLog = sqliteTable(
+  'change_log',
+  {
+    seq: integer('seq').primaryKey({ autoIncrement: true }),
+    opId: text('op_id').notNull().unique(),
+    tbl: text('tbl').notNull(),
+    rowId: text('row_id').notNull(),
+    field: text('field').notNull(),
+    /** JSON-encoded new value (null for a cleared field). */
+    value: text('value'),
+    hlc: text('hlc').notNull(),
+    deviceId: text('device_id').notNull(),
+    userId: text('user_id').notNull(),
+    /** The field's clock as this device saw it before the change (null: first write). */
+    base: text('base'),
+  },
+  (t) => [index('change_log_row').on(t.tbl, t.rowId, t.field)],
+);
+
+/** Current clock of every field; decides per-field merges. (WITHOUT ROWID in the migration: the key is the row.) */
+export const fieldClocks = sqliteTable(
+  'field_clocks',
+  {
+    tbl: text('tbl').notNull(),
+    rowId: text('row_id').notNull(),
+    field: text('field').notNull(),
+    hlc: text('hlc').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tbl, t.rowId, t.field] })],
+);
+
+/** SMEs (kind 'company') and technology suppliers (kind 'supplier') share one registry. */
+export const organizations = sqliteTable(
+  'organizations',
+  {
+    ...synced,
+    kind: text('kind', { enum: ['company', 'supplier'] }).notNull(),
+    brn: text('brn').notNull(),
+    name: text('name').notNull(),
+    representative: text('representative').notNull(),
+    region: text('region').notNull(),
+    address: text('address').notNull().default(''),
+    ksicCode: text('ksic_code').notNull(),
+    industryName: text('industry_name').notNull().default(''),
+    employees: integer('employees'),
+    foundedOn: text('founded_on'),
+    notes: text('notes').notNull().default(''),
+    /** Supplier only: JSON array of technology field codes. */
+    techFields: text('tech_fields').notNull().default('[]'),
+    /** Supplier only: number of completed smart-factory builds (구축실적). */
+    buildRecordCount: integer('build_record_count'),
+  },
+  (t) => [
+    uniqueIndex('organizations_kind_brn').on(t.kind, t.brn),
+    index('organizations_kind_name').on(t.kind, t.deletedAt, t.name),
+    index('organizations_kind_region').on(t.kind, t.region),
+    index('organizations_kind_ksic').on(t.kind, t.ksicCode),
+  ],
+);
+
+/** Revenue (매출액) and operating profit (영업이익) per fiscal year, integer KRW. */
+export const financials = sqliteTable(
+  'financials',
+  {
+    ...synced,
+    orgId: text('org_id')
+      .notNull()
+      .references(() => organizations.id),
+    fiscalYear: integer('fiscal_year').notNull(),
+    revenue: integer('revenue'),
+    operatingProfit: integer('operating_profit'),
+  },
+  (t) => [uniqueIndex('financials_org_year').on(t.orgId, t.fiscalYear)],
+);
+
+export const contacts = sqliteTable(
+  'contacts',
+  {
+    ...synced,
+    orgId: text('org_id')
+      .notNull()
+      .references(() => organizations.id),
+    name: text('name').notNull(),
+    role: text('role').notNull().default(''),
+    phone: text('phone').notNull().default(''),
+    email: text('email').notNull().default(''),
+  },
+  (t) => [index('contacts_org').on(t.orgId)],
+);
+
+/** VC investment a supplier received (for the VC-link rule: ≥ 5억원 in the last 3 years). */
+export const vcInvestments = sqliteTable(
+  'vc_investments',
+  {
+    ...synced,
+    orgId: text('org_id')
+      .notNull()
+      .references(() => organizations.id),
+    amount: integer('amount').notNull(),
+    investedOn: text('invested_on').notNull(),
+    investor: text('investor').notNull().default(''),
+  },
+  (t) => [index('vc_investments_org').on(t.orgId)],
+);
+
+export const mentors = sqliteTable(
+  'mentors',
+  {
+    ...synced,
+    name: text('name').notNull(),
+    affiliationType: text('affiliation_type', {
+      enum: ['meister', 'kaist_institute', 'polytechnic', 'other'],
+    }).notNull(),
+    affiliationName: text('affiliation_name').notNull().default(''),
+    expertise: text('expertise', { enum: ['process', 'ai'] }).notNull(),
+    region: text('region').notNull(),
+    phone: text('phone').notNull().default(''),
+    email: text('email').notNull().default(''),
+  },
+  (t) => [index('mentors_name').on(t.deletedAt, t.name)],
+);
+
+/** One process expert and one AI expert who visit together (2인 1조). */
+export const mentorPairs = sqliteTable(
+  'mentor_pairs',
+  {
+    ...synced,
+    processMentorId: text('process_mentor_id')
+      .notNull()
+      .references(() => mentors.id),
+    aiMentorId: text('ai_mentor_id')
+      .notNull()
+      .references(() => mentors.id),
+  },
+  (t) => [index('mentor_pairs_process').on(t.processMentorId), index('mentor_pairs_ai').on(t.aiMentorId)],
+);
+
+/** A company matched 1:1 with a pair for the whole cycle; ended assignments keep their history. */
+export const pairAssignments = sqliteTable(
+  'pair_assignments',
+  {
+    ...synced,
+    pairId: text('pair_id')
+      .notNull()
+      .references(() => mentorPairs.id),
+    orgId: text('org_id')
+      .notNull()
+      .references(() => organizations.id),
+    assignedOn: text('assigned_on').notNull(),
+  },
+  (t) => [
+    index('pair_assignments_pair').on(t.pairId),
+    uniqueIndex('pair_assignments_active_org')
+      .on(t.orgId)
+      .where(sql`deleted_at IS NULL`),
+  ],
+);
+
+/** Maps search documents (integer rowids for FTS5) to entities. Derived data, rebuilt on demand. */
+export const searchDocs = sqliteTable(
+  'search_docs',
+  {
+    rowid: integer('rowid').primaryKey({ autoIncrement: true }),
+    entity: text('entity').notNull(),
+    entityId: text('entity_id').notNull().unique(),
+    /** 1 unless the entity is archived; lets a plain name-sorted search page without reading the entity rows. */
+    active: integer('active').notNull().default(1),
+    sortKey: text('sort_key').notNull().default(''),
+    /** The indexed texts as last written: an unchanged entity is not re-indexed. */
+    signature: text('signature').notNull().default(''),
+  },
+  (t) => [index('search_docs_sorted').on(t.entity, t.active, t.sortKey)],
+);
+
+/** A mentor pair's visit to a company (역량평가·컨설팅 → 구축지원 → 사후관리). */
+export const visits = sqliteTable(
+  'visits',
+  {
+    ...synced,
+    orgId: text('org_id')
+      .notNull()
+      .references(() => organizations.id),
+    pairId: text('pair_id').references(() => mentorPairs.id),
+    visitedOn: text('visited_on').notNull(),
+    place: text('place').notNull().default(''),
+    purpose: text('purpose', { enum: ['assessment', 'consulting', 'build_followup', 'postbuild_check'] }).notNull(),
+    notes: text('notes').notNull().default(''),
+  },
+  (t) => [index('visits_org').on(t.orgId, t.visitedOn)],
+);
+
+/** Company-side attendees of a visit; rows of their own so two laptops' additions both survive. */
+export const visitAttendees = sqliteTable(
+  'visit_attendees',
+  {
+    ...synced,
+    visitId: text('visit_id')
+      .notNull()
+      .references(() => visits.id),
+    name: text('name').notNull(),
+    role: text('role').notNull().default(''),
+  },
+  (t) => [index('visit_attendees_visit').on(t.visitId)],
+);
+
+/**
+ * An assessment made with one instrument version. Finalising stores the computed result and locks it;
+ * a correction is a new assessment pointing at the one it supersedes.
+ */
+export const assessments = sqliteTable(
+  'assessments',
+  {
+    ...synced,
+    orgId: text('org_id')
+      .notNull()
+      .references(() => organizations.id),
+    visitId: text('visit_id').references(() => visits.id),
+    instrumentId: text('instrument_id').notNull(),
+    instrumentVersion: integer('instrument_version').notNull(),
+    /** Result JSON stored at finalisation (null while a draft: the live result is computed). */
+    result: text('result'),
+    typeOverride: text('type_override', { enum: ['excellent', 'average', 'weak'] }),
+    overrideReason: text('override_reason').notNull().default(''),
+    supersedesId: text('supersedes_id'),
+    finalizedAt: text('finalized_at'),
+    finalizedBy: text('finalized_by'),
+  },
+  (t) => [index('assessments_org').on(t.orgId, t.createdAt)],
+);
+
+/** One answer per item: each answer is its own row, so each is its own field in the change log. */
+export const assessmentAnswers = sqliteTable(
+  'assessment_answers',
+  {
+    ...synced,
+    assessmentId: text('assessment_id')
+      .notNull()
+      .references(() => assessments.id),
+    itemId: text('item_id').notNull(),
+    /** JSON of the answer (number, 'yes'/'partly'/'no', text, or {done, planned}). */
+    value: text('value'),
+    comment: text('comment').notNull().default(''),
+  },
+  (t) => [uniqueIndex('assessment_answers_item').on(t.assessmentId, t.itemId)],
+);
+
+/** The KPI baseline recorded at the assessment, compared after the build. */
+export const assessmentKpis = sqliteTable(
+  'assessment_kpis',
+  {
+    ...synced,
+    assessmentId: text('assessment_id')
+      .notNull()
+      .references(() => assessments.id),
+    kpiId: text('kpi_id').notNull(),
+    value: real('value'),
+  },
+  (t) => [uniqueIndex('assessment_kpis_kpi').on(t.assessmentId, t.kpiId)],
+);
+
+/** The mentors' drawn signatures, made when the assessment is finalised (same transaction). */
+export const assessmentSignatures = sqliteTable(
+  'assessment_signatures',
+  {
+    ...synced,
+    assessmentId: text('assessment_id')
+      .notNull()
+      .references(() => assessments.id),
+    role: text('role', { enum: ['process', 'ai'] }).notNull(),
+    signerName: text('signer_name').notNull(),
+    /** PNG, base64. */
+    image: text('image').notNull(),
+    signedAt: text('signed_at').notNull(),
+  },
+  (t) => [index('assessment_signatures_assessment').on(t.assessmentId)],
+);
+
+/** Follow-up actions for a company (from low answers of an assessment, or added by the mentors). */
+export const actionItems = sqliteTable(
+  'action_items',
+  {
+    ...synced,
+    orgId: text('org_id')
+      .notNull()
+      .references(() => organizations.id),
+    assessmentId: text('assessment_id').references(() => assessments.id),
+    itemId: text('item_id'),
+    title: text('title').notNull(),
+    /** Who on the company side owns it. */
+    owner: text('owner').notNull().default(''),
+    dueOn: text('due_on'),
+    severity: text('severity', { enum: ['high', 'medium', 'low'] }).notNull(),
+    status: text('status', { enum: ['open', 'done'] }).notNull().default('open'),
+  },
+  (t) => [index('action_items_org').on(t.orgId, t.status, t.dueOn)],
+);
+
+/** Files (photos, documents) stored once by content hash; the bytes live in the attachments folder. */
+export const attachments = sqliteTable(
+  'attachments',
+  {
+    ...synced,
+    sha256: text('sha256').notNull().unique(),
+    mime: text('mime').notNull(),
+    size: integer('size').notNull(),
+    fileName: text('file_name').notNull(),
+  },
+);
+
+/** Evidence photos attached to an assessment item. */
+export const answerEvidence = sqliteTable(
+  'answer_evidence',
+  {
+    ...synced,
+    assessmentId: text('assessment_id')
+      .notNull()
+      .references(() => assessments.id),
+    itemId: text('item_id').notNull(),
+    attachmentId: text('attachment_id')
+      .notNull()
+      .references(() => attachments.id),
+  },
+  (t) => [index('answer_evidence_item').on(t.assessmentId, t.itemId)],
+);
+
+/** Photos taken on a visit (the factory floor, boards, screens), stored by content like all attachments. */
+export const visitPhotos = sqliteTable(
+  'visit_photos',
+  {
+    ...synced,
+    visitId: text('visit_id')
+      .notNull()
+      .references(() => visits.id),
+    attachmentId: text('attachment_id')
+      .notNull()
+      .references(() => attachments.id),
+  },
+  (t) => [index('visit_photos_visit').on(t.visitId)],
+);

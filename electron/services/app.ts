@@ -1,0 +1,95 @@
+/**
+ * Composition of the main-process services over one database. Takes paths, clock and logger from its
+ * caller (Electron main, the e2e harness, tests, the seeder) and never imports `electron`.
+ */
+import { contacts, financials, mentorPairs, mentors, organizations, pairAssignments, vcInvestments } from '#db/schema';
+import { ActionItemService } from './action-items.ts';
+import { AssessmentService, ASSESSMENT_TABLES } from './assessments.ts';
+import { AttachmentStore } from './attachments.ts';
+import path from 'node:path';
+import { openDatabase, type OpenedDatabase } from './database.ts';
+import { folderExporter, type FileExporter } from './exporter.ts';
+import { ReportService } from './reports/index.ts';
+import type { Logger } from './logger.ts';
+import { MentorService } from './mentors.ts';
+import { MutationLayer } from './mutations.ts';
+import { OrganizationService } from './organizations.ts';
+import { SearchIndex } from './search.ts';
+import { Settings } from './settings.ts';
+
+export interface AppServicesOptions {
+  dbFile: string;
+  migrationsFolder: string;
+  logger: Logger;
+  appVersion: string;
+  nativeBinding?: string;
+  /** Wall clock (ms); tests inject one. */
+  now?: () => number;
+  /** Fonts for reports (assets/fonts in development, resources/fonts when packaged). */
+  fontsDir?: string;
+  /** Content-addressed attachment files; defaults to an `attachments` folder beside the database. */
+  attachmentsDir?: string;
+  /** Where exports go (a save dialog in the app); defaults to an `exports` folder beside the database. */
+  exporter?: FileExporter;
+}
+
+export interface AppServices {
+  database: OpenedDatabase;
+  settings: Settings;
+  mutations: MutationLayer;
+  search: SearchIndex;
+  organizations: OrganizationService;
+  mentors: MentorService;
+  assessments: AssessmentService;
+  actions: ActionItemService;
+  reports: ReportService;
+  exporter: FileExporter;
+  logger: Logger;
+  appVersion: string;
+  close(): void;
+}
+
+/** The synced tables, each written only through the mutation layer. */
+export const SYNCED_TABLES = [organizations, financials, contacts, vcInvestments, mentors, mentorPairs, pairAssignments];
+
+export function createAppServices(opts: AppServicesOptions): AppServices {
+  const database = openDatabase({
+    file: opts.dbFile,
+    migrationsFolder: opts.migrationsFolder,
+    logger: opts.logger,
+    nativeBinding: opts.nativeBinding,
+  });
+  const settings = new Settings(database.sqlite);
+  const mutations = new MutationLayer(
+    database.sqlite,
+    { deviceId: settings.deviceId(), userId: settings.userId(), now: opts.now ?? Date.now },
+    [...SYNCED_TABLES.map((table) => ({ table })), ...ASSESSMENT_TABLES],
+  );
+  const search = new SearchIndex(database.sqlite);
+  const organizations = new OrganizationService(database.sqlite, mutations, search);
+  const actions = new ActionItemService(database.sqlite, mutations);
+  const assessments = new AssessmentService(
+    database.sqlite,
+    mutations,
+    () => settings.userId(),
+    () => settings.language(),
+    (tx, orgId, assessmentId, list) => actions.createFromAssessment(tx, orgId, assessmentId, list),
+    new AttachmentStore(opts.attachmentsDir ?? path.join(path.dirname(opts.dbFile), 'attachments')),
+  );
+  const fontsDir = opts.fontsDir ?? path.resolve(opts.migrationsFolder, '..', '..', 'assets', 'fonts');
+  return {
+    database,
+    settings,
+    mutations,
+    search,
+    organizations,
+    mentors: new MentorService(database.sqlite, mutations, search),
+    assessments,
+    actions,
+    reports: new ReportService(fontsDir, assessments, organizations, actions),
+    exporter: opts.exporter ?? folderExporter(path.join(path.dirname(opts.dbFile), 'exports')),
+    logger: opts.logger,
+    appVersion: opts.appVersion,
+    close: () => database.close(),
+  };
+}

@@ -1,0 +1,57 @@
+/**
+ * Attachments stored by content: the bytes go to `<dir>/<sha256>` once, whatever the number of records
+ * that refer to them; the `attachments` row (synced) describes them. Sync later moves files by this hash.
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { AppError, notFound } from '#shared/contract/errors';
+import { attachments } from '#db/schema';
+import type { Tx } from './mutations.ts';
+
+export const MAX_ATTACHMENT_BYTES = 15 * 1024 * 1024;
+
+const SIGNATURES: { mime: string; test: (b: Buffer) => boolean }[] = [
+  { mime: 'image/jpeg', test: (b) => b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff },
+  { mime: 'image/png', test: (b) => b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) },
+  { mime: 'image/webp', test: (b) => b.subarray(0, 4).toString('latin1') === 'RIFF' && b.subarray(8, 12).toString('latin1') === 'WEBP' },
+];
+
+/** The image type the bytes really are (the file name or claimed type is not trusted). */
+export function sniffImage(bytes: Buffer): string | null {
+  return SIGNATURES.find((s) => s.test(bytes))?.mime ?? null;
+}
+
+export class AttachmentStore {
+  constructor(private readonly dir: string) {}
+
+  /** Stores the bytes (once) and returns the attachment id, inside the caller's transaction. */
+  put(tx: Tx, bytes: Buffer, fileName: string): string {
+    if (bytes.length === 0 || bytes.length > MAX_ATTACHMENT_BYTES) {
+      throw new AppError({ code: 'validation', messageKey: 'errors.validation', fields: { data: { key: 'validation.fileSize', params: { max: 15 } } } });
+    }
+    const mime = sniffImage(bytes);
+    if (!mime) throw new AppError({ code: 'validation', messageKey: 'errors.validation', fields: { data: { key: 'validation.imageType' } } });
+    const sha256 = crypto.createHash('sha256').update(bytes).digest('hex');
+    const file = path.join(this.dir, sha256);
+    if (!fs.existsSync(file)) {
+      fs.mkdirSync(this.dir, { recursive: true });
+      // Write to a temporary name first: a crash never leaves a half file under the final name.
+      const tmp = `${file}.${process.pid}.tmp`;
+      fs.writeFileSync(tmp, bytes);
+      fs.renameSync(tmp, file);
+    }
+    const [existing] = tx.all('SELECT id FROM attachments WHERE sha256 = ?', [sha256]) as { id: string }[];
+    return existing?.id ?? tx.insert(attachments, { sha256, mime, size: bytes.length, fileName });
+  }
+
+  read(sha256: string): Buffer {
+    const file = path.join(this.dir, sha256);
+    if (!fs.existsSync(file)) throw notFound('attachment');
+    const bytes = fs.readFileSync(file);
+    if (crypto.createHash('sha256').update(bytes).digest('hex') !== sha256) {
+      throw new AppError({ code: 'internal', messageKey: 'errors.attachmentDamaged' });
+    }
+    return bytes;
+  }
+}

@@ -1,0 +1,91 @@
+/**
+ * One handler per contract operation. The mapped type makes a missing or extra handler a compile error.
+ * Inputs arrive already parsed by the contract's zod schema (see dispatch.ts).
+ */
+import type { OpName, OpOutput, OpParsedInput } from '#shared/contract/index';
+import type { AppServices } from './app.ts';
+import { dashboardSummary } from './dashboard.ts';
+
+export type Handlers = { [N in OpName]: (input: OpParsedInput<N>) => OpOutput<N> | Promise<OpOutput<N>> };
+
+const today = () => new Date().toISOString().slice(0, 10);
+
+export function createHandlers(s: AppServices): Handlers {
+  const orgs = s.organizations;
+  return {
+    'app.info': () => ({
+      version: s.appVersion,
+      deviceId: s.settings.deviceId(),
+      dbPath: s.database.file,
+      schemaVersion: s.database.schemaVersion,
+    }),
+    'settings.get': () => ({ language: s.settings.language() }),
+    'settings.setLanguage': ({ language }) => {
+      s.settings.set('language', language);
+      return { language };
+    },
+    'dashboard.summary': () => dashboardSummary(s.database.sqlite),
+
+    'companies.list': (input) => orgs.list('company', input),
+    'companies.get': ({ id }) => orgs.get('company', id),
+    'companies.create': (input) => ({ id: orgs.create('company', input) }),
+    'companies.update': ({ id, ...data }) => ({ id: orgs.update('company', id, data) }),
+    'companies.archive': ({ id }) => ({ id: orgs.archive('company', id) }),
+    'companies.restore': ({ id }) => ({ id: orgs.restore('company', id) }),
+
+    'suppliers.list': (input) => orgs.list('supplier', input),
+    'suppliers.get': ({ id }) => orgs.get('supplier', id),
+    'suppliers.create': (input) => ({ id: orgs.create('supplier', input) }),
+    'suppliers.update': ({ id, ...data }) => ({ id: orgs.update('supplier', id, data) }),
+    'suppliers.archive': ({ id }) => ({ id: orgs.archive('supplier', id) }),
+    'suppliers.restore': ({ id }) => ({ id: orgs.restore('supplier', id) }),
+
+    'mentors.list': (input) => s.mentors.list(input),
+    'mentors.get': ({ id }) => s.mentors.get(id),
+    'mentors.create': (input) => ({ id: s.mentors.create(input) }),
+    'mentors.update': ({ id, ...data }) => ({ id: s.mentors.update(id, data) }),
+    'mentors.archive': ({ id }) => ({ id: s.mentors.archive(id) }),
+    'mentors.restore': ({ id }) => ({ id: s.mentors.restore(id) }),
+    'pairs.list': ({ query }) => ({ rows: s.mentors.pairs(query) }),
+    'pairs.create': ({ processMentorId, aiMentorId }) => ({ id: s.mentors.createPair(processMentorId, aiMentorId) }),
+    'pairs.dissolve': ({ id }) => ({ id: s.mentors.dissolvePair(id) }),
+    'pairs.assign': ({ companyId, pairId, assignedOn }) => s.mentors.assign(companyId, pairId, assignedOn ?? today()),
+
+    'visits.create': (input) => ({ id: s.assessments.createVisit(input) }),
+    'visits.list': ({ companyId }) => ({ rows: s.assessments.listVisits(companyId) }),
+    'visits.addPhoto': ({ visitId, fileName, data }) => ({ id: s.assessments.addVisitPhoto(visitId, fileName, Buffer.from(data, 'base64')) }),
+    'visits.photos': ({ visitId }) => ({ rows: s.assessments.visitPhotos(visitId) }),
+    'visits.photo': ({ id }) => s.assessments.visitPhoto(id),
+    'assessments.create': ({ companyId, visitId, instrumentId }) => ({ id: s.assessments.create(companyId, visitId, instrumentId) }),
+    'assessments.get': ({ id }) => s.assessments.get(id),
+    'assessments.listRecent': ({ limit }) => ({ rows: s.assessments.listRecent(limit) }),
+    'assessments.listForCompany': ({ companyId }) => ({ rows: s.assessments.listForCompany(companyId) }),
+    'assessments.saveAnswer': ({ assessmentId, itemId, value, comment }) => ({ result: s.assessments.saveAnswer(assessmentId, itemId, value, comment) }),
+    'assessments.saveKpi': ({ assessmentId, kpiId, value }) => (s.assessments.saveKpi(assessmentId, kpiId, value), { ok: true as const }),
+    'assessments.setOverride': ({ assessmentId, type, reason }) => (s.assessments.setOverride(assessmentId, type, reason), { ok: true as const }),
+    'assessments.history': ({ assessmentId, itemId }) => ({ rows: s.assessments.history(assessmentId, itemId) }),
+    'assessments.finalize': ({ id, signatures }) => ({ result: s.assessments.finalize(id, signatures) }),
+    'assessments.revise': ({ id }) => ({ id: s.assessments.revise(id) }),
+    'reports.exportAssessment': async ({ id, language }) => {
+      const { fileName, pdf } = await s.reports.assessmentPdf(id, language);
+      return { path: await s.exporter.save(fileName, pdf, [{ name: 'PDF', extensions: ['pdf'] }]) };
+    },
+    'reports.exportAssessmentData': async ({ id, language, format }) => {
+      const { fileName, data } = await s.reports.assessmentData(id, language, format);
+      const filter = format === 'csv' ? { name: 'CSV', extensions: ['csv'] } : { name: 'Excel', extensions: ['xlsx'] };
+      return { path: await s.exporter.save(fileName, data, [filter]) };
+    },
+    'assessments.peers': ({ id }) => s.assessments.peers(id),
+    'evidence.add': ({ assessmentId, itemId, fileName, data }) => ({ id: s.assessments.addEvidence(assessmentId, itemId, fileName, Buffer.from(data, 'base64')) }),
+    'evidence.list': ({ assessmentId }) => ({ rows: s.assessments.listEvidence(assessmentId) }),
+    'evidence.image': ({ id }) => s.assessments.evidenceImage(id),
+    'evidence.remove': ({ id }) => (s.assessments.removeEvidence(id), { ok: true as const }),
+    'actions.list': ({ companyId }) => ({ rows: s.actions.list(companyId) }),
+    'actions.create': ({ companyId, ...data }) => ({ id: s.actions.create(companyId, data) }),
+    'actions.update': ({ id, ...data }) => ({ id: s.actions.update(id, data) }),
+    'files.open': async ({ path }) => {
+      await s.exporter.open(path);
+      return { ok: true as const };
+    },
+  };
+}

@@ -1,0 +1,42 @@
+import { expect, test } from './fixtures.ts';
+
+/**
+ * Screenshots of every screen in Korean and English (test-results/screens/) for people to look at;
+ * each screen must also render its page heading.
+ */
+test('every screen renders in Korean and English (screenshots)', async ({ app }) => {
+  const { page } = app;
+  const ids = await page.evaluate(async () => {
+    const call = async (name: string, input: unknown) => ((await window.dx.invoke(name, input)) as { value: { id: string } }).value;
+    const company = await call('companies.create', {
+      brn: '220-81-62517', name: '(주)대한정밀공업', representative: '김대한', region: '41', address: '경기도 안산시 단원구 산단로 12', ksicCode: '29171', industryName: '금형 부품', employees: 48,
+      foundedOn: '1998-04-01', notes: '', financials: [{ fiscalYear: 2025, revenue: 12_300_000_000, operatingProfit: 540_000_000 }, { fiscalYear: 2024, revenue: 11_100_000_000, operatingProfit: -120_000_000 }],
+      contacts: [{ name: '박과장', role: '생산관리', phone: '010-2222-3333', email: 'park@daehan.co.kr' }],
+    });
+    await call('suppliers.create', {
+      brn: '101-81-00001', name: '스마트솔루션', representative: '박공급', region: '11', address: '', ksicCode: '26221', industryName: '', employees: 40, foundedOn: null, notes: '',
+      financials: [{ fiscalYear: 2025, revenue: 5_000_000_000, operatingProfit: 300_000_000 }], contacts: [], techFields: ['mes', 'ai'], buildRecordCount: 12, vcInvestments: [{ amount: 700_000_000, investedOn: '2025-03-02', investor: 'KB인베스트먼트' }],
+    });
+    const p = await call('mentors.create', { name: '김공정', affiliationType: 'meister', affiliationName: '前 현대자동차', expertise: 'process', region: '41', phone: '', email: '' });
+    const a = await call('mentors.create', { name: '이에이', affiliationType: 'kaist_institute', affiliationName: 'KAIST', expertise: 'ai', region: '41', phone: '', email: '' });
+    const pair = await call('pairs.create', { processMentorId: p.id, aiMentorId: a.id });
+    await window.dx.invoke('pairs.assign', { companyId: company.id, pairId: pair.id });
+    const assessment = await call('assessments.create', { companyId: company.id, visitId: null, instrumentId: 'company-dx' });
+    for (const [itemId, value] of Object.entries({ ceo_vision: 4, ceo_involvement: 3, ceo_budget: 'yes', org_dedicated: 'yes', org_staff: 2, digital_level: 3 })) {
+      await window.dx.invoke('assessments.saveAnswer', { assessmentId: assessment.id, itemId, value });
+    }
+    return { company: company.id, assessment: assessment.id };
+  });
+  const screens = ['/', '/companies', '/companies/new', `/companies/${ids.company}`, '/suppliers', '/mentors', '/mentors?tab=pairs', '/assessments', `/assessments/${ids.assessment}`, '/settings'];
+  const origin = new URL(page.url()).origin;
+  for (const lang of ['ko', 'en'] as const) {
+    if (lang === 'en') await page.getByRole('banner').getByText('English', { exact: true }).click();
+    for (const [i, path] of screens.entries()) {
+      await page.goto(`${origin}/#${path}`);
+      await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+      await page.waitForLoadState('networkidle');
+      await page.screenshot({ path: `test-results/screens/${lang}-${String(i).padStart(2, '0')}.png`, fullPage: true });
+    }
+  }
+  await expect(page.getByRole('heading', { level: 1, name: 'Settings' })).toBeVisible();
+});
