@@ -361,3 +361,113 @@ export const visitPhotos = sqliteTable(
   },
   (t) => [index('visit_photos_visit').on(t.visitId)],
 );
+
+/**
+ * A supplier capability diagnosis (기술 공급기업 역량진단) on the basic or in-depth track. Finalising stores the
+ * result and locks it; a re-diagnosis is a new row, compared with the last one.
+ */
+export const diagnoses = sqliteTable(
+  'diagnoses',
+  {
+    ...synced,
+    orgId: text('org_id')
+      .notNull()
+      .references(() => organizations.id),
+    track: text('track', { enum: ['basic', 'in_depth'] }).notNull(),
+    instrumentId: text('instrument_id').notNull(),
+    instrumentVersion: integer('instrument_version').notNull(),
+    consultantName: text('consultant_name').notNull(),
+    diagnosedOn: text('diagnosed_on').notNull(),
+    /** In-depth track: the mid-term strategy (중기 전략) written with the supplier. */
+    strategy: text('strategy').notNull().default(''),
+    result: text('result'),
+    finalizedAt: text('finalized_at'),
+    finalizedBy: text('finalized_by'),
+  },
+  (t) => [index('diagnoses_org').on(t.orgId, t.diagnosedOn)],
+);
+
+export const diagnosisAnswers = sqliteTable(
+  'diagnosis_answers',
+  {
+    ...synced,
+    diagnosisId: text('diagnosis_id')
+      .notNull()
+      .references(() => diagnoses.id),
+    itemId: text('item_id').notNull(),
+    /** 1–5, null when cleared. */
+    score: integer('score'),
+    comment: text('comment').notNull().default(''),
+  },
+  (t) => [uniqueIndex('diagnosis_answers_item').on(t.diagnosisId, t.itemId)],
+);
+
+/** The consulting plan: what to improve, how and by when — generated from the weakest items, then edited. */
+export const diagnosisPlanItems = sqliteTable(
+  'diagnosis_plan_items',
+  {
+    ...synced,
+    diagnosisId: text('diagnosis_id')
+      .notNull()
+      .references(() => diagnoses.id),
+    itemId: text('item_id'),
+    what: text('what').notNull(),
+    how: text('how').notNull().default(''),
+    dueOn: text('due_on'),
+    position: integer('position').notNull().default(0),
+  },
+  (t) => [index('diagnosis_plan_items_diagnosis').on(t.diagnosisId, t.position)],
+);
+
+export const diagnosisSignatures = sqliteTable(
+  'diagnosis_signatures',
+  {
+    ...synced,
+    diagnosisId: text('diagnosis_id')
+      .notNull()
+      .references(() => diagnoses.id),
+    role: text('role', { enum: ['consultant', 'supplier'] }).notNull(),
+    signerName: text('signer_name').notNull(),
+    image: text('image').notNull(),
+    signedAt: text('signed_at').notNull(),
+  },
+  (t) => [index('diagnosis_signatures_diagnosis').on(t.diagnosisId)],
+);
+
+/**
+ * A fraud finding against an organisation (부정수급 제재): excluded from the programme for five years from the
+ * decision, with the amount clawed back; a second finding bars it for good (Two Strike Out).
+ */
+export const sanctions = sqliteTable(
+  'sanctions',
+  {
+    ...synced,
+    orgId: text('org_id')
+      .notNull()
+      .references(() => organizations.id),
+    kind: text('kind', { enum: ['payback', 'shoddy_build', 'inflated_labour', 'false_documents', 'other'] }).notNull(),
+    foundOn: text('found_on').notNull(),
+    decidedOn: text('decided_on').notNull(),
+    decision: text('decision').notNull(),
+    clawbackKrw: integer('clawback_krw'),
+    projectRef: text('project_ref').notNull().default(''),
+  },
+  (t) => [index('sanctions_org').on(t.orgId, t.decidedOn)],
+);
+
+/** The supplier's public profile for the DX portal, as approved by a consultant (one row per approval). */
+export const portalProfiles = sqliteTable(
+  'portal_profiles',
+  {
+    ...synced,
+    orgId: text('org_id')
+      .notNull()
+      .references(() => organizations.id),
+    diagnosisId: text('diagnosis_id').references(() => diagnoses.id),
+    /** The profile JSON exactly as approved (what is exported). */
+    profile: text('profile').notNull(),
+    approvedBy: text('approved_by').notNull(),
+    approvedAt: text('approved_at').notNull(),
+  },
+  (t) => [index('portal_profiles_org').on(t.orgId, t.approvedAt)],
+);

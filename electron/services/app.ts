@@ -6,7 +6,9 @@ import { contacts, financials, mentorPairs, mentors, organizations, pairAssignme
 import { ActionItemService } from './action-items.ts';
 import { AssessmentService, ASSESSMENT_TABLES } from './assessments.ts';
 import { AttachmentStore } from './attachments.ts';
+import { DiagnosisService, DIAGNOSIS_TABLES } from './diagnoses.ts';
 import path from 'node:path';
+import { localToday } from '#shared/domain/dates';
 import { openDatabase, type OpenedDatabase } from './database.ts';
 import { folderExporter, type FileExporter } from './exporter.ts';
 import { ReportService } from './reports/index.ts';
@@ -16,6 +18,7 @@ import { MutationLayer } from './mutations.ts';
 import { OrganizationService } from './organizations.ts';
 import { SearchIndex } from './search.ts';
 import { Settings } from './settings.ts';
+import { SupplierService, SUPPLIER_TABLES } from './suppliers.ts';
 
 export interface AppServicesOptions {
   dbFile: string;
@@ -42,6 +45,8 @@ export interface AppServices {
   mentors: MentorService;
   assessments: AssessmentService;
   actions: ActionItemService;
+  diagnoses: DiagnosisService;
+  suppliers: SupplierService;
   reports: ReportService;
   exporter: FileExporter;
   logger: Logger;
@@ -60,13 +65,15 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
     nativeBinding: opts.nativeBinding,
   });
   const settings = new Settings(database.sqlite);
+  const now = opts.now ?? Date.now;
+  const today = () => localToday(new Date(now()));
   const mutations = new MutationLayer(
     database.sqlite,
-    { deviceId: settings.deviceId(), userId: settings.userId(), now: opts.now ?? Date.now },
-    [...SYNCED_TABLES.map((table) => ({ table })), ...ASSESSMENT_TABLES],
+    { deviceId: settings.deviceId(), userId: settings.userId(), now },
+    [...SYNCED_TABLES.map((table) => ({ table })), ...ASSESSMENT_TABLES, ...DIAGNOSIS_TABLES, ...SUPPLIER_TABLES],
   );
   const search = new SearchIndex(database.sqlite);
-  const organizations = new OrganizationService(database.sqlite, mutations, search);
+  const organizations = new OrganizationService(database.sqlite, mutations, search, today);
   const actions = new ActionItemService(database.sqlite, mutations);
   const assessments = new AssessmentService(
     database.sqlite,
@@ -76,6 +83,8 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
     (tx, orgId, assessmentId, list) => actions.createFromAssessment(tx, orgId, assessmentId, list),
     new AttachmentStore(opts.attachmentsDir ?? path.join(path.dirname(opts.dbFile), 'attachments')),
   );
+  const diagnoses = new DiagnosisService(database.sqlite, mutations, () => settings.userId(), () => settings.language());
+  const suppliers = new SupplierService(database.sqlite, mutations, diagnoses, today);
   const fontsDir = opts.fontsDir ?? path.resolve(opts.migrationsFolder, '..', '..', 'assets', 'fonts');
   return {
     database,
@@ -86,7 +95,9 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
     mentors: new MentorService(database.sqlite, mutations, search),
     assessments,
     actions,
-    reports: new ReportService(fontsDir, assessments, organizations, actions),
+    diagnoses,
+    suppliers,
+    reports: new ReportService(fontsDir, assessments, organizations, actions, diagnoses),
     exporter: opts.exporter ?? folderExporter(path.join(path.dirname(opts.dbFile), 'exports')),
     logger: opts.logger,
     appVersion: opts.appVersion,

@@ -83,6 +83,28 @@ export function createHandlers(s: AppServices): Handlers {
     'actions.list': ({ companyId }) => ({ rows: s.actions.list(companyId) }),
     'actions.create': ({ companyId, ...data }) => ({ id: s.actions.create(companyId, data) }),
     'actions.update': ({ id, ...data }) => ({ id: s.actions.update(id, data) }),
+    'diagnoses.create': ({ supplierId, ...header }) => ({ id: s.diagnoses.create(supplierId, header) }),
+    'diagnoses.get': ({ id }) => s.diagnoses.get(id),
+    'diagnoses.listForSupplier': ({ supplierId }) => ({ rows: s.diagnoses.listForSupplier(supplierId) }),
+    'diagnoses.updateHeader': ({ id, ...header }) => (s.diagnoses.updateHeader(id, header), { ok: true as const }),
+    'diagnoses.saveAnswer': ({ diagnosisId, itemId, score, comment }) => ({ result: s.diagnoses.saveAnswer(diagnosisId, itemId, score, comment) }),
+    'diagnoses.savePlan': ({ id, plan }) => (s.diagnoses.savePlan(id, plan), { ok: true as const }),
+    'diagnoses.suggestPlan': ({ id }) => ({ added: s.diagnoses.suggestPlan(id) }),
+    'diagnoses.finalize': ({ id, signatures }) => ({ result: s.diagnoses.finalize(id, signatures) }),
+    'reports.exportDiagnosis': async ({ id, language }) => {
+      const { fileName, pdf } = await s.reports.diagnosisPdf(id, language);
+      return { path: await s.exporter.save(fileName, pdf, [{ name: 'PDF', extensions: ['pdf'] }]) };
+    },
+    'sanctions.list': ({ orgId }) => ({ rows: s.suppliers.listSanctions(orgId), standing: s.suppliers.standing(orgId) }),
+    'sanctions.save': ({ orgId, id, ...data }) => ({ id: s.suppliers.saveSanction(orgId, id, data) }),
+    'sanctions.withdraw': ({ id }) => (s.suppliers.withdrawSanction(id), { ok: true as const }),
+    'suppliers.vcLink': ({ id }) => s.suppliers.vcLink(id),
+    'portal.get': ({ id }) => s.suppliers.portal(id),
+    'portal.approve': ({ id, approvedBy }) => (s.suppliers.approvePortal(id, approvedBy), { ok: true as const }),
+    'portal.export': async ({ id }) => {
+      const { fileName, json } = s.suppliers.portalExport(id);
+      return { path: await s.exporter.save(fileName, json, [{ name: 'JSON', extensions: ['json'] }]) };
+    },
     'files.open': async ({ path }) => {
       await s.exporter.open(path);
       return { ok: true as const };

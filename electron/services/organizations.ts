@@ -7,6 +7,8 @@ import { AppError, fieldConflict, notFound } from '#shared/contract/errors';
 import type { CompanyData, OrgDetail, OrgRow, SupplierData } from '#shared/schemas/organizations';
 import type { z } from 'zod';
 import type { orgListInput } from '#shared/schemas/organizations';
+import { localToday } from '#shared/domain/dates';
+import { standing, type FraudKind, type Standing } from '#shared/domain/supplier-standing';
 import { contacts, financials, organizations, vcInvestments } from '#db/schema';
 import { saveCollection } from './collections.ts';
 import type { MutationLayer, Tx, Values } from './mutations.ts';
@@ -42,7 +44,10 @@ const SORT_SQL: Record<ListInput['sort']['field'], string> = {
   employees: 'o.employees',
   revenue: 'latest_revenue',
   updatedAt: 'o.updated_at',
+  level: 'level_points',
 };
+
+const LATEST_DIAGNOSIS = `(SELECT d.result FROM diagnoses d WHERE d.org_id = o.id AND d.deleted_at IS NULL AND d.finalized_at IS NOT NULL ORDER BY d.diagnosed_on DESC, d.created_at DESC LIMIT 1)`;
 
 const LATEST_FIN = `(SELECT f.%s FROM financials f WHERE f.org_id = o.id AND f.deleted_at IS NULL ORDER BY f.fiscal_year DESC LIMIT 1)`;
 
@@ -51,6 +56,7 @@ export class OrganizationService {
     private readonly sqlite: Database.Database,
     private readonly mutations: MutationLayer,
     private readonly search: SearchIndex,
+    private readonly today: () => string = () => localToday(),
   ) {
     mutations.onWrite(organizations, (tx, _t, id) => {
       const row = tx.get(organizations, id) as unknown as OrgSqlRow;
@@ -106,7 +112,7 @@ export class OrganizationService {
       orderParams.push(`${input.query.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
     }
     // Empty numbers sort last; other columns are never null (and keep the name index usable).
-    if (input.sort.field === 'employees' || input.sort.field === 'revenue') order.push(`${sortCol} IS NULL`);
+    if (input.sort.field === 'employees' || input.sort.field === 'revenue' || input.sort.field === 'level') order.push(`${sortCol} IS NULL`);
     order.push(`${sortCol} ${dir}`);
     if (input.sort.field !== 'name') order.push('o.name ASC');
     order.push('o.id ASC');
@@ -122,14 +128,21 @@ export class OrganizationService {
                 o.tech_fields, o.updated_at, o.deleted_at,
                 ${LATEST_FIN.replace('%s', 'revenue')} AS latest_revenue,
                 ${LATEST_FIN.replace('%s', 'fiscal_year')} AS latest_year,
-                (SELECT a.pair_id FROM pair_assignments a WHERE a.org_id = o.id AND a.deleted_at IS NULL) AS pair_id
+                (SELECT a.pair_id FROM pair_assignments a WHERE a.org_id = o.id AND a.deleted_at IS NULL) AS pair_id,
+                json_extract(${LATEST_DIAGNOSIS}, '$.points') AS level_points,
+                json_extract(${LATEST_DIAGNOSIS}, '$.grade.label') AS level_grade,
+                json_extract(${LATEST_DIAGNOSIS}, '$.grade.excellent') AS level_excellent
          FROM ${from || 'organizations o'} WHERE ${tail}`,
       )
       .all(...fromParams, ...params) as (OrgSqlRow & {
       latest_revenue: number | null;
       latest_year: number | null;
       pair_id: string | null;
+      level_points: number | null;
+      level_grade: string | null;
+      level_excellent: number | null;
     })[];
+    const standings = this.standings(rows.map((r) => r.id));
     return rows.map((r) => ({
         id: r.id,
         brn: r.brn,
@@ -143,9 +156,23 @@ export class OrganizationService {
         latestFiscalYear: r.latest_year,
         techFields: JSON.parse(r.tech_fields) as string[],
         pairId: r.pair_id,
+        level: r.level_points === null || r.level_grade === null ? null : { grade: r.level_grade, points: r.level_points, excellent: r.level_excellent === 1 },
+        standing: standings.get(r.id)?.state ?? 'clear',
         updatedAt: r.updated_at,
         deletedAt: r.deleted_at,
       }));
+  }
+
+  /** Sanction standing of the listed organisations, today. */
+  private standings(ids: string[]): Map<string, Standing> {
+    const out = new Map<string, Standing>();
+    if (ids.length === 0) return out;
+    const rows = this.sqlite
+      .prepare(`SELECT org_id, kind, decided_on FROM sanctions WHERE deleted_at IS NULL AND org_id IN (${ids.map(() => '?').join(',')})`)
+      .all(...ids) as { org_id: string; kind: FraudKind; decided_on: string }[];
+    const today = this.today();
+    for (const id of new Set(rows.map((r) => r.org_id))) out.set(id, standing(rows.filter((r) => r.org_id === id).map((r) => ({ kind: r.kind, decidedOn: r.decided_on })), today));
+    return out;
   }
 
   get(kind: OrgKind, id: string): OrgDetail {

@@ -6,6 +6,7 @@
 import type { z } from 'zod';
 import { appContract } from './app.ts';
 import { assessmentsContract } from './assessments.ts';
+import { diagnosesContract } from './diagnoses.ts';
 import { mentorsContract } from './mentors.ts';
 import { companiesContract, suppliersContract } from './organizations.ts';
 
@@ -15,6 +16,7 @@ export const contract = {
   ...suppliersContract,
   ...mentorsContract,
   ...assessmentsContract,
+  ...diagnosesContract,
 } as const;
 
 export type Contract = typeof contract;

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { companyDxV1 } from './company-dx-v1.ts';
+import type { DiagnosisInstrument } from './diagnosis-types.ts';
+import { supplierDiagnosisV1 } from './supplier-diagnosis-v1.ts';
 import type { Instrument, Item } from './types.ts';
 
 /** Every instrument version ever shipped: old assessments keep scoring with the version they were made with. */
@@ -11,6 +13,17 @@ export function getInstrument(id: string, version: number): Instrument | undefin
 
 export function latestInstrument(id: string): Instrument | undefined {
   return REGISTRY.filter((i) => i.id === id).sort((a, b) => b.version - a.version)[0];
+}
+
+/** Every supplier-diagnosis version ever shipped (same rule: a diagnosis keeps its version). */
+const DIAGNOSIS_REGISTRY: readonly DiagnosisInstrument[] = [supplierDiagnosisV1];
+
+export function getDiagnosisInstrument(id: string, version: number): DiagnosisInstrument | undefined {
+  return DIAGNOSIS_REGISTRY.find((i) => i.id === id && i.version === version);
+}
+
+export function latestDiagnosisInstrument(): DiagnosisInstrument {
+  return [...DIAGNOSIS_REGISTRY].sort((a, b) => b.version - a.version)[0] as DiagnosisInstrument;
 }
 
 export const INSTRUMENT_IDS = [...new Set(REGISTRY.map((i) => i.id))];

@@ -47,13 +47,15 @@ export const answerHistoryEntry = z.object({
 });
 
 /** A drawn signature: a PNG (base64, at most ~300 KB) and the signer. */
+export const signaturePng = z
+  .string()
+  .max(400_000, { error: 'validation.signatureTooLarge' })
+  .refine((b64) => b64.startsWith('iVBORw0KGgo'), { error: 'validation.signature' });
+
 export const signatureInput = z.object({
   role: z.enum(['process', 'ai']),
   name: requiredText(50),
-  png: z
-    .string()
-    .max(400_000, { error: 'validation.signatureTooLarge' })
-    .refine((b64) => b64.startsWith('iVBORw0KGgo'), { error: 'validation.signature' }),
+  png: signaturePng,
 });
 
 export const finalizeInput = z.object({

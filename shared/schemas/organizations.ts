@@ -103,7 +103,8 @@ export const supplierInput = z.object({
 export type SupplierInput = z.input<typeof supplierInput>;
 export type SupplierData = z.output<typeof supplierInput>;
 
-export const orgSortField = z.enum(['name', 'region', 'employees', 'revenue', 'updatedAt']);
+/** `level` sorts suppliers by their latest finalised diagnosis (best first when descending). */
+export const orgSortField = z.enum(['name', 'region', 'employees', 'revenue', 'updatedAt', 'level']);
 
 export const orgListInput = z.object({
   query: searchQuery.default(''),
@@ -130,6 +131,10 @@ export const orgRow = z.object({
   latestFiscalYear: z.number().nullable(),
   techFields: z.array(z.string()),
   pairId: z.string().nullable(),
+  /** Supplier: grade of the latest finalised diagnosis. */
+  level: z.object({ grade: z.string(), points: z.number(), excellent: z.boolean() }).nullable(),
+  /** Fraud sanctions: excluded (5 years) or barred (Two Strike Out) organisations are flagged wherever listed. */
+  standing: z.enum(['clear', 'excluded', 'barred']),
   updatedAt: z.string(),
   deletedAt: z.string().nullable(),
 });

@@ -2,6 +2,7 @@
  * Scoring of the supplier diagnosis: each item's 1–5 answer → 0–1, weighted to points out of 1,000, per
  * area and in total, graded on the instrument's scale. Items of the in-depth track count only there.
  */
+import { addMonths } from '../domain/dates.ts';
 import type { DiagnosisArea, DiagnosisInstrument, DiagnosisItem, Grade } from '../instruments/diagnosis-types.ts';
 
 export type Track = 'basic' | 'in_depth';
@@ -69,4 +70,47 @@ export function scoreDiagnosis(instrument: DiagnosisInstrument, answers: Readonl
       .slice(0, 5)
       .map(({ itemId, score: s }) => ({ itemId, score: s })),
   };
+}
+
+export interface PlanSuggestion {
+  itemId: string;
+  what: string;
+  how: string;
+  dueOn: string;
+}
+
+const PLAN_TEXT = {
+  what: { ko: '{item}: {from}점 → {to}점', en: '{item}: {from} → {to}' },
+  how: { ko: '목표 수준: {target} (확인 자료: {evidence})', en: 'Target: {target} (evidence: {evidence})' },
+  evidence: {
+    document: { ko: '문서', en: 'documents' },
+    demo: { ko: '시스템 시연', en: 'system demo' },
+    reference_site: { ko: '참조 현장', en: 'reference site' },
+  },
+} as const;
+
+const fill = (template: string, params: Record<string, string | number>) => template.replace(/\{(\w+)\}/g, (_, k: string) => String(params[k] ?? ''));
+
+/**
+ * The consulting plan the diagnosis suggests: the weakest items (largest weighted shortfall) first, each
+ * raised one anchor step (to 3, or to 5 from 3 and above) — what, how (the anchor to reach and the evidence
+ * that will show it) and by when (the three largest gains in three months, the rest in six). The
+ * consultant edits it afterwards.
+ */
+export function suggestPlan(instrument: DiagnosisInstrument, result: DiagnosisResult, answers: Readonly<Record<string, number | null | undefined>>, lang: 'ko' | 'en', from: string, count = 6): PlanSuggestion[] {
+  const byId = new Map(instrument.items.map((i) => [i.id, i]));
+  return result.weakest.slice(0, count).flatMap((w, rank) => {
+    const item = byId.get(w.itemId);
+    if (!item) return [];
+    const current = answers[w.itemId] ?? 1;
+    const to = current < 3 ? 3 : 5;
+    return [
+      {
+        itemId: item.id,
+        what: fill(PLAN_TEXT.what[lang], { item: item.text[lang], from: current, to }),
+        how: fill(PLAN_TEXT.how[lang], { target: item.anchors[to][lang], evidence: item.evidence.map((e) => PLAN_TEXT.evidence[e][lang]).join(', ') }),
+        dueOn: addMonths(from, rank < 3 ? 3 : 6),
+      },
+    ];
+  });
 }

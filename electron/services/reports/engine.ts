@@ -182,6 +182,33 @@ export class Report {
     this.legend(series);
   }
 
+  /** Horizontal bars of 0–100 values per label, one bar per series (e.g. this diagnosis and the last). */
+  bars(labels: string[], series: { values: (number | null)[]; color: string; label: string }[]): void {
+    const barH = 10;
+    const groupH = series.length * (barH + 2) + 8;
+    this.ensure(labels.length * groupH + 40);
+    const labelW = 130;
+    const x0 = this.left + labelW;
+    const w = this.width - labelW - 40;
+    let y = this.doc.y + 4;
+    for (const tick of [0, 25, 50, 75, 100]) {
+      this.doc.moveTo(x0 + (w * tick) / 100, y).lineTo(x0 + (w * tick) / 100, y + labels.length * groupH).lineWidth(0.3).strokeColor(COLORS.line).stroke();
+    }
+    labels.forEach((label, i) => {
+      this.doc.font('regular').fontSize(9).fillColor(COLORS.text).text(label, this.left, y + (groupH - 8) / 2 - 5, { width: labelW - 8 });
+      series.forEach((s, j) => {
+        const v = s.values[i] ?? 0;
+        const by = y + j * (barH + 2);
+        this.doc.rect(x0, by, Math.max(0.5, (w * v) / 100), barH).fill(s.color);
+        this.doc.font('regular').fontSize(8).fillColor(COLORS.dim).text(s.values[i] === null ? '–' : String(v), x0 + (w * v) / 100 + 4, by + 1, { width: 36, lineBreak: false });
+      });
+      y += groupH;
+    });
+    this.doc.y = y + 4;
+    this.doc.x = this.left;
+    this.legend(series);
+  }
+
   /** The capability × investment grid with type regions (rectangles given in axis units) and points. */
   grid(opts: {
     xLabel: string;
@@ -211,12 +238,13 @@ export class Report {
   }
 
   private legend(items: { color: string; label: string }[]): void {
-    let x = this.left + this.width / 2 - items.length * 50;
+    const step = 160;
+    let x = this.left + this.width / 2 - (items.length * step) / 2;
     const y = this.doc.y;
     for (const it of items) {
       this.doc.rect(x, y + 2, 8, 8).fill(it.color);
-      this.doc.font('regular').fontSize(8).fillColor(COLORS.dim).text(it.label, x + 12, y, { width: 85 });
-      x += 100;
+      this.doc.font('regular').fontSize(8).fillColor(COLORS.dim).text(it.label, x + 12, y, { width: step - 16, lineBreak: false });
+      x += step;
     }
     this.doc.fillColor(COLORS.text);
     this.doc.x = this.left;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { supplierDiagnosisV1 as inst } from '#shared/instruments/supplier-diagnosis-v1';
-import { gradeFor, itemsOf, scoreDiagnosis } from '#shared/scoring/diagnosis';
+import { gradeFor, itemsOf, scoreDiagnosis, suggestPlan } from '#shared/scoring/diagnosis';
 
 const all = (level: number, track: 'basic' | 'in_depth' = 'in_depth') => Object.fromEntries(itemsOf(inst, track).map((i) => [i.id, level]));
 
@@ -83,5 +83,23 @@ describe('grade boundaries', () => {
   it('moves a supplier from Level 3- to Level 3 when it gains 26.5 points from 630', () => {
     expect(gradeFor(inst, 630).label).toBe('Level 3-');
     expect(gradeFor(inst, 630 + 26.5).label).toBe('Level 3');
+  });
+});
+
+describe('suggestPlan (consulting plan from the weakest items)', () => {
+  it('raises the largest weighted shortfalls one anchor step, with the evidence to show, due in 3 then 6 months', () => {
+    const answers = { ...all(4, 'basic'), t_ai: 1, t_digital_twin: 2, m_staff_size: 1, p_testing: 3 };
+    const result = scoreDiagnosis(inst, answers, 'basic');
+    const plan = suggestPlan(inst, result, answers, 'ko', '2026-11-30', 4);
+    expect(plan.map((p) => p.itemId)).toEqual(['t_ai', 'm_staff_size', 't_digital_twin', 'p_testing']);
+    expect(plan[0]).toMatchObject({ what: 'AI 적용 역량: 1점 → 3점', dueOn: '2027-02-28' });
+    expect(plan[0]?.how).toContain('시범 적용');
+    expect(plan[0]?.how).toContain('시스템 시연, 참조 현장');
+    expect(plan[3]).toMatchObject({ what: '시험·검수(테스트 계획·결과): 3점 → 5점', dueOn: '2027-05-30' });
+    expect(suggestPlan(inst, result, answers, 'en', '2026-11-30', 1)[0]?.what).toBe('AI capability: 1 → 3');
+  });
+
+  it('suggests nothing for a perfect diagnosis', () => {
+    expect(suggestPlan(inst, scoreDiagnosis(inst, all(5), 'in_depth'), all(5), 'ko', '2026-01-01')).toEqual([]);
   });
 });
