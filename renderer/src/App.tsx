@@ -6,6 +6,7 @@ import { call } from './api.ts';
 import { AssessmentFormPage } from './pages/AssessmentFormPage.tsx';
 import { AssessmentsPage } from './pages/AssessmentsPage.tsx';
 import { DashboardPage } from './pages/DashboardPage.tsx';
+import { DiagnosisPage } from './pages/DiagnosisPage.tsx';
 import { MentorsPage } from './pages/MentorsPage.tsx';
 import { OrgDetailPage } from './pages/OrgDetailPage.tsx';
 import { OrgFormPage } from './pages/OrgFormPage.tsx';
@@ -89,6 +90,7 @@ export function App() {
           <Route path="/suppliers" element={<OrgListPage kind="supplier" />} />
           <Route path="/suppliers/new" element={<OrgFormPage kind="supplier" />} />
           <Route path="/suppliers/:id" element={<OrgDetailPage kind="supplier" />} />
+          <Route path="/diagnoses/:id" element={<DiagnosisPage />} />
           <Route path="/suppliers/:id/edit" element={<OrgFormPage kind="supplier" />} />
           <Route path="/mentors" element={<MentorsPage />} />
           <Route path="/assessments" element={<AssessmentsPage />} />

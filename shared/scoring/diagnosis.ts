@@ -45,6 +45,12 @@ export function scoreDiagnosis(instrument: DiagnosisInstrument, answers: Readonl
   const idx = instrument.grades.indexOf(grade);
   const better = idx > 0 ? instrument.grades[idx - 1] : undefined;
   const missing = items.filter((i) => i.required && score(i) === null).map((i) => i.id);
+  const strongest = items
+    .map((i) => ({ itemId: i.id, score: score(i) ?? 0, weight: i.weight }))
+    .filter((x) => x.score >= 0.75)
+    .sort((a, b) => b.score * b.weight - a.score * a.weight)
+    .slice(0, 5)
+    .map(({ itemId, score: s }) => ({ itemId, score: s }));
   return {
     track,
     points: round1(points),
@@ -58,17 +64,13 @@ export function scoreDiagnosis(instrument: DiagnosisInstrument, answers: Readonl
     }),
     complete: missing.length === 0,
     missing,
+    // An item is listed as a strength or a weakness, never both.
     weakest: items
       .map((i) => ({ itemId: i.id, score: score(i) ?? 0, gain: round1((1 - (score(i) ?? 0)) * i.weight * scale) }))
-      .filter((x) => x.gain > 0)
+      .filter((x) => x.gain > 0 && !strongest.some((s) => s.itemId === x.itemId))
       .sort((a, b) => b.gain - a.gain)
       .slice(0, 8),
-    strongest: items
-      .map((i) => ({ itemId: i.id, score: score(i) ?? 0, weight: i.weight }))
-      .filter((x) => x.score >= 0.75)
-      .sort((a, b) => b.score * b.weight - a.score * a.weight)
-      .slice(0, 5)
-      .map(({ itemId, score: s }) => ({ itemId, score: s })),
+    strongest,
   };
 }
 

@@ -2,7 +2,7 @@ import AxeBuilder from '@axe-core/playwright';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import { expect, test } from './fixtures.ts';
-import { VALID_BRN, createCompany } from './helpers.ts';
+import { VALID_BRN, createCompany, drawSignature } from './helpers.ts';
 
 const EOK = 100_000_000;
 
@@ -91,12 +91,7 @@ test('a visit, an assessment filled in Korean, its type, finalising and the PDF 
     ['AI 전문가 멘토', '이에이'],
   ] as const) {
     await dialog.getByRole('textbox', { name: label }).fill(name);
-    const box = await dialog.getByRole('img', { name: `${label} 서명란` }).boundingBox();
-    if (!box) throw new Error('no signature pad');
-    await page.mouse.move(box.x + 20, box.y + 80);
-    await page.mouse.down();
-    for (let i = 1; i <= 12; i++) await page.mouse.move(box.x + 20 + i * 25, box.y + 80 - Math.sin(i) * 40);
-    await page.mouse.up();
+    await drawSignature(page, dialog, label);
   }
   await dialog.getByRole('button', { name: '확정' }).click();
   await expect(page.getByText(/^확정됨/)).toBeVisible();

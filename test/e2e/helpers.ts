@@ -1,4 +1,4 @@
-import type { Page } from '@playwright/test';
+import type { Locator, Page } from '@playwright/test';
 import { expect } from './fixtures.ts';
 
 export const VALID_BRN = '220-81-62517';
@@ -32,4 +32,14 @@ export async function searchCompanies(page: Page, query: string) {
   await page.getByRole('link', { name: '중소기업', exact: true }).click();
   const box = page.getByRole('searchbox', { name: '검색' });
   await box.fill(query);
+}
+
+/** Signs on the pad labelled `label` inside `scope` with a mouse stroke, as a person would with a pen. */
+export async function drawSignature(page: Page, scope: Locator, label: string) {
+  const box = await scope.getByRole('img', { name: `${label} 서명란` }).boundingBox();
+  if (!box) throw new Error(`no signature pad for ${label}`);
+  await page.mouse.move(box.x + 20, box.y + 80);
+  await page.mouse.down();
+  for (let i = 1; i <= 12; i++) await page.mouse.move(box.x + 20 + i * 25, box.y + 80 - Math.sin(i) * 40);
+  await page.mouse.up();
 }

@@ -12,6 +12,7 @@ import { useOp, useOpMutation } from '../api.ts';
 import { ActionItems } from '../assessment/ActionItems.tsx';
 import { CompanyAssessments } from '../assessment/CompanyAssessments.tsx';
 import { ArchivedBadge, ErrorAlert, Field, PageHeader, useNotify } from '../components/common.tsx';
+import { OrgStandingBadge, PortalCard, SanctionsCard, SupplierDiagnoses, VcLinkCard } from '../supplier/SupplierPanels.tsx';
 
 type Kind = 'company' | 'supplier';
 
@@ -66,7 +67,12 @@ export function OrgDetailPage({ kind }: { kind: Kind }) {
       <PageHeader
         title={d.name}
         subtitle={`${t('fields.brn')} ${formatBrn(d.brn)} · ${regionName(d.region, lang)} · ${t('detail.updated', { when: formatDateTime(d.updatedAt, lang) })}`}
-        badges={d.deletedAt ? <ArchivedBadge /> : null}
+        badges={
+          <>
+            {d.deletedAt && <ArchivedBadge />}
+            <OrgStandingBadge orgId={d.id} />
+          </>
+        }
         actions={
           d.deletedAt ? (
             <Button
@@ -171,6 +177,14 @@ export function OrgDetailPage({ kind }: { kind: Kind }) {
 
       {kind === 'company' && <CompanyAssessments companyId={d.id} archived={d.deletedAt !== null} />}
       {kind === 'company' && <ActionItems companyId={d.id} archived={d.deletedAt !== null} />}
+      {kind === 'supplier' && <SupplierDiagnoses supplierId={d.id} archived={d.deletedAt !== null} />}
+      {kind === 'supplier' && (
+        <SimpleGrid cols={{ base: 1, lg: 2 }} spacing="md">
+          <VcLinkCard supplierId={d.id} />
+          <PortalCard supplierId={d.id} archived={d.deletedAt !== null} />
+        </SimpleGrid>
+      )}
+      <SanctionsCard orgId={d.id} archived={d.deletedAt !== null} />
 
       <SimpleGrid cols={{ base: 1, lg: 2 }} spacing="md">
         <Card withBorder>

@@ -13,6 +13,7 @@ import { TECH_FIELDS, type TechField } from '#shared/domain/tech-fields';
 import type { OrgRow } from '#shared/schemas/organizations';
 import { useOp } from '../api.ts';
 import { ArchivedBadge, EmptyState, ErrorAlert, PageHeader } from '../components/common.tsx';
+import { LevelBadge, StandingBadge } from '../supplier/SupplierPanels.tsx';
 
 type Kind = 'company' | 'supplier';
 type SortField = 'name' | 'region' | 'employees' | 'revenue' | 'updatedAt';
@@ -179,6 +180,7 @@ export function OrgListPage({ kind }: { kind: Kind }) {
                     {r.name}
                   </Anchor>
                   {r.deletedAt && <ArchivedBadge />}
+                  <StandingBadge state={r.standing} />
                 </Group>
                 <Text size="xs" c="dimmed">
                   {formatBrn(r.brn)} · {r.representative}
@@ -210,6 +212,12 @@ export function OrgListPage({ kind }: { kind: Kind }) {
                       ))}
                     </Group>
                   ),
+                },
+                {
+                  accessor: 'level' as const,
+                  title: t('diagnosis:list.level'),
+                  sortable: true,
+                  render: (r: OrgRow) => <LevelBadge level={r.level} />,
                 },
               ]
             : []),

@@ -103,3 +103,14 @@ describe('suggestPlan (consulting plan from the weakest items)', () => {
     expect(suggestPlan(inst, scoreDiagnosis(inst, all(5), 'in_depth'), all(5), 'ko', '2026-01-01')).toEqual([]);
   });
 });
+
+describe('strengths and weaknesses', () => {
+  it('lists an item as a strength or a weakness, never both', () => {
+    const answers = { ...all(4, 'basic'), t_ai: 2 };
+    const r = scoreDiagnosis(inst, answers, 'basic');
+    expect(r.strongest).toHaveLength(5);
+    expect(r.weakest[0]?.itemId).toBe('t_ai');
+    const strong = new Set(r.strongest.map((s) => s.itemId));
+    expect(r.weakest.filter((w) => strong.has(w.itemId))).toEqual([]);
+  });
+});
