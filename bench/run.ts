@@ -124,6 +124,22 @@ async function main(): Promise<void> {
     pdfBytes = (await r.reports.assessmentPdf(assessmentId, 'ko')).pdf.length;
     reportTimes.push(performance.now() - t0);
   }
+  // (g) supplier diagnosis report (a finalised diagnosis of the demo database, or a fresh one)
+  let diagnosisId = (r.database.sqlite.prepare('SELECT id FROM diagnoses WHERE finalized_at IS NOT NULL LIMIT 1').get() as { id: string } | undefined)?.id;
+  if (!diagnosisId) {
+    const supplierId = (r.database.sqlite.prepare("SELECT id FROM organizations WHERE kind = 'supplier' AND deleted_at IS NULL LIMIT 1").get() as { id: string }).id;
+    diagnosisId = r.diagnoses.create(supplierId, { track: 'in_depth', consultantName: 'bench', diagnosedOn: '2026-01-01', strategy: 'bench' });
+    for (const [i, item] of (await import('../shared/instruments/supplier-diagnosis-v1.ts')).supplierDiagnosisV1.items.entries()) r.diagnoses.saveAnswer(diagnosisId, item.id, (i % 5) + 1, undefined);
+    r.diagnoses.suggestPlan(diagnosisId);
+  }
+  await r.reports.diagnosisPdf(diagnosisId, 'ko');
+  const diagnosisTimes: number[] = [];
+  let diagnosisBytes = 0;
+  for (let i = 0; i < 10; i++) {
+    const t0 = performance.now();
+    diagnosisBytes = (await r.reports.diagnosisPdf(diagnosisId, i % 2 ? 'en' : 'ko')).pdf.length;
+    diagnosisTimes.push(performance.now() - t0);
+  }
   r.close();
 
   // (e) renderer bundle
@@ -158,6 +174,9 @@ async function main(): Promise<void> {
     assessmentReportP50Ms: median(reportTimes),
     assessmentReportMaxMs: Math.max(...reportTimes),
     assessmentReportBytes: pdfBytes,
+    diagnosisReportP50Ms: median(diagnosisTimes),
+    diagnosisReportMaxMs: Math.max(...diagnosisTimes),
+    diagnosisReportBytes: diagnosisBytes,
     rendererJsBytes: bundleBuilt ? raw : null,
     rendererJsGzipBytes: bundleBuilt ? gzip : null,
   };
@@ -174,6 +193,8 @@ async function main(): Promise<void> {
     ['scoring p99, ms', results.scoringP99Ms, '≤ 1', results.scoringP99Ms <= 1],
     ['assessment report render p50, ms', results.assessmentReportP50Ms, '≤ 500', results.assessmentReportP50Ms <= 500],
     ['assessment report size, KB', Math.round(pdfBytes / 1024), '≤ 1,024', pdfBytes <= 1024 * 1024],
+    ['diagnosis report render p50, ms', results.diagnosisReportP50Ms, '≤ 500', results.diagnosisReportP50Ms <= 500],
+    ['diagnosis report render max, ms', results.diagnosisReportMaxMs, '', null],
     ['renderer JS gzip, KB', bundleBuilt ? Math.round(gzip / 1024) : null, '≤ 1,536', bundleBuilt ? gzip <= 1.5 * 1024 * 1024 : null],
   ];
   process.stdout.write(`\nDX Mentor foundation bench — ${companies.toLocaleString('en')} companies, ${os.cpus().length} cores, Node ${process.version}\n\n`);

@@ -9,7 +9,14 @@ import { REGIONS, type RegionCode } from '#shared/domain/regions';
 import { TECH_FIELD_CODES } from '#shared/domain/tech-fields';
 import { companyInput, supplierInput } from '#shared/schemas/organizations';
 import { mentorInput } from '#shared/schemas/mentors';
+import { supplierDiagnosisV1 } from '#shared/instruments/supplier-diagnosis-v1';
+import { itemsOf } from '#shared/scoring/diagnosis';
+import { diagnoses, diagnosisAnswers } from '#db/schema';
 import type { AppServices } from '../electron/services/app.ts';
+
+/** A 1×1 PNG: demo diagnoses carry a placeholder consultant signature image, marked as demo data by the name. */
+const DEMO_SIGNATURE = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=';
+const CONSULTANTS = ['정민호 컨설턴트', '한지원 컨설턴트', '오세훈 컨설턴트', '류경아 컨설턴트'];
 
 export interface SeedOptions {
   seed: number;
@@ -24,6 +31,7 @@ export interface SeedOptions {
 export interface SeedResult {
   companies: number;
   suppliers: number;
+  diagnoses: number;
   mentors: number;
   pairs: number;
   assigned: number;
@@ -186,8 +194,39 @@ export function seedDemo(services: AppServices, options: SeedOptions): SeedResul
     const c = gen.company();
     companyIds.push({ id: services.organizations.create('company', c), region: c.region });
   });
+  const supplierIds: string[] = [];
   inBatches(options.suppliers, 'suppliers', () => {
-    services.organizations.create('supplier', gen.supplier(now));
+    supplierIds.push(services.organizations.create('supplier', gen.supplier(now)));
+  });
+
+  // Every fourth supplier (at most 400) has a finalised capability diagnosis; some also an earlier one, so
+  // levels, the level sort and re-diagnosis comparisons have something to show.
+  const diagnosed = supplierIds.filter((_, i) => i % 4 === 0).slice(0, 400);
+  inBatches(diagnosed.length, 'diagnoses', (i) => {
+    const supplierId = diagnosed[i] as string;
+    const base = gen.int(2, 4);
+    const rounds = gen.int(1, 3) === 1 ? 2 : 1;
+    for (let round = 0; round < rounds; round++) {
+      const track = gen.int(1, 4) === 1 ? 'in_depth' : 'basic';
+      const year = now.getFullYear() - rounds + round;
+      const id = services.mutations.transaction((tx) => {
+        const d = tx.insert(diagnoses, {
+          orgId: supplierId,
+          track,
+          instrumentId: supplierDiagnosisV1.id,
+          instrumentVersion: supplierDiagnosisV1.version,
+          consultantName: gen.pick(CONSULTANTS),
+          diagnosedOn: `${year}-${String(gen.int(3, 10)).padStart(2, '0')}-${String(gen.int(1, 28)).padStart(2, '0')}`,
+          strategy: track === 'in_depth' ? '클라우드 전환과 AI 모듈 상품화, 2년 내 우수 등급 목표' : '',
+        });
+        for (const item of itemsOf(supplierDiagnosisV1, track)) {
+          tx.insert(diagnosisAnswers, { diagnosisId: d, itemId: item.id, score: Math.max(1, Math.min(5, base + round + gen.int(-1, 1))) });
+        }
+        return d;
+      });
+      if (track === 'in_depth') services.diagnoses.suggestPlan(id);
+      services.diagnoses.finalize(id, [{ role: 'consultant', name: '데모 서명', png: DEMO_SIGNATURE }]);
+    }
   });
 
   const mentors: { id: string; expertise: 'process' | 'ai'; region: string }[] = [];
@@ -224,5 +263,5 @@ export function seedDemo(services: AppServices, options: SeedOptions): SeedResul
     }
   });
 
-  return { companies: companyIds.length, suppliers: options.suppliers, mentors: mentors.length, pairs: pairs.length, assigned };
+  return { companies: companyIds.length, suppliers: options.suppliers, diagnoses: diagnosed.length, mentors: mentors.length, pairs: pairs.length, assigned };
 }

@@ -51,6 +51,6 @@ const log = (services.database.sqlite.prepare('SELECT count(*) AS n FROM change_
 services.close();
 const seconds = ((performance.now() - started) / 1000).toFixed(1);
 process.stdout.write(
-  `\nSeeded ${db} in ${seconds}s: ${result.companies} companies, ${result.suppliers} suppliers, ${result.mentors} mentors, ` +
+  `\nSeeded ${db} in ${seconds}s: ${result.companies} companies, ${result.suppliers} suppliers (${result.diagnoses} diagnosed), ${result.mentors} mentors, ` +
     `${result.pairs} pairs, ${result.assigned} companies assigned; ${log} change-log entries.\n`,
 );
