@@ -13,7 +13,7 @@ test('every screen renders in Korean and English (screenshots)', async ({ app })
       foundedOn: '1998-04-01', notes: '', financials: [{ fiscalYear: 2025, revenue: 12_300_000_000, operatingProfit: 540_000_000 }, { fiscalYear: 2024, revenue: 11_100_000_000, operatingProfit: -120_000_000 }],
       contacts: [{ name: '박과장', role: '생산관리', phone: '010-2222-3333', email: 'park@daehan.co.kr' }],
     });
-    await call('suppliers.create', {
+    const supplier = await call('suppliers.create', {
       brn: '101-81-00001', name: '스마트솔루션', representative: '박공급', region: '11', address: '', ksicCode: '26221', industryName: '', employees: 40, foundedOn: null, notes: '',
       financials: [{ fiscalYear: 2025, revenue: 5_000_000_000, operatingProfit: 300_000_000 }], contacts: [], techFields: ['mes', 'ai'], buildRecordCount: 12, vcInvestments: [{ amount: 700_000_000, investedOn: '2025-03-02', investor: 'KB인베스트먼트' }],
     });
@@ -25,9 +25,15 @@ test('every screen renders in Korean and English (screenshots)', async ({ app })
     for (const [itemId, value] of Object.entries({ ceo_vision: 4, ceo_involvement: 3, ceo_budget: 'yes', org_dedicated: 'yes', org_staff: 2, digital_level: 3 })) {
       await window.dx.invoke('assessments.saveAnswer', { assessmentId: assessment.id, itemId, value });
     }
-    return { company: company.id, assessment: assessment.id };
+    const diagnosis = await call('diagnoses.create', { supplierId: supplier.id, track: 'in_depth', consultantName: '정컨설', diagnosedOn: '2026-11-20', strategy: '클라우드 MES 전환' });
+    for (const [i, itemId] of ['m_revenue_trend', 'm_profitability', 't_ai', 't_digital_twin', 'p_testing', 'p_satisfaction'].entries()) {
+      await window.dx.invoke('diagnoses.saveAnswer', { diagnosisId: diagnosis.id, itemId, score: (i % 5) + 1 });
+    }
+    await window.dx.invoke('diagnoses.suggestPlan', { id: diagnosis.id });
+    await window.dx.invoke('sanctions.save', { orgId: supplier.id, kind: 'false_documents', foundOn: '2025-02-01', decidedOn: '2025-03-01', decision: '참여제한 5년', clawbackKrw: 40_000_000, projectRef: '' });
+    return { company: company.id, assessment: assessment.id, supplier: supplier.id, diagnosis: diagnosis.id };
   });
-  const screens = ['/', '/companies', '/companies/new', `/companies/${ids.company}`, '/suppliers', '/mentors', '/mentors?tab=pairs', '/assessments', `/assessments/${ids.assessment}`, '/settings'];
+  const screens = ['/', '/companies', '/companies/new', `/companies/${ids.company}`, '/suppliers', '/mentors', '/mentors?tab=pairs', '/assessments', `/assessments/${ids.assessment}`, `/suppliers/${ids.supplier}`, `/diagnoses/${ids.diagnosis}`, '/settings'];
   const origin = new URL(page.url()).origin;
   for (const lang of ['ko', 'en'] as const) {
     if (lang === 'en') await page.getByRole('banner').getByText('English', { exact: true }).click();
