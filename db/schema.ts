@@ -471,3 +471,167 @@ export const portalProfiles = sqliteTable(
   },
   (t) => [index('portal_profiles_org').on(t.orgId, t.approvedAt)],
 );
+
+/**
+ * A company's smart-factory build (구축 과제): the programme, budget split, dates and suppliers. The 6-month
+ * stabilisation period is the last six months of the project period; free after-service runs a year from
+ * completion (both computed, see shared/domain/projects.ts).
+ */
+export const projects = sqliteTable(
+  'projects',
+  {
+    ...synced,
+    orgId: text('org_id')
+      .notNull()
+      .references(() => organizations.id),
+    programme: text('programme').notNull(),
+    title: text('title').notNull(),
+    startsOn: text('starts_on').notNull(),
+    endsOn: text('ends_on').notNull(),
+    contractOn: text('contract_on'),
+    finalInspectionOn: text('final_inspection_on'),
+    budgetGov: integer('budget_gov').notNull(),
+    budgetCompany: integer('budget_company').notNull(),
+    budgetLarge: integer('budget_large').notNull().default(0),
+    /** Software labour billed (KRW) and the delivered scope (modules / screens accepted), for the labour-cost check. */
+    swLabourKrw: integer('sw_labour_krw'),
+    scopeUnits: integer('scope_units'),
+    /** JSON {special, senior, intermediate, junior}: engineers billed and engineers declared as working, by grade. */
+    gradesBilled: text('grades_billed').notNull().default('{}'),
+    gradesDeclared: text('grades_declared').notNull().default('{}'),
+    notes: text('notes').notNull().default(''),
+  },
+  (t) => [index('projects_org').on(t.orgId, t.startsOn)],
+);
+
+export const projectSuppliers = sqliteTable(
+  'project_suppliers',
+  {
+    ...synced,
+    projectId: text('project_id')
+      .notNull()
+      .references(() => projects.id),
+    supplierId: text('supplier_id')
+      .notNull()
+      .references(() => organizations.id),
+  },
+  (t) => [index('project_suppliers_project').on(t.projectId), index('project_suppliers_supplier').on(t.supplierId)],
+);
+
+/** The post-build check of a project; signing locks it and everything under it. */
+export const postbuildChecks = sqliteTable(
+  'postbuild_checks',
+  {
+    ...synced,
+    projectId: text('project_id')
+      .notNull()
+      .references(() => projects.id),
+    instrumentId: text('instrument_id').notNull(),
+    instrumentVersion: integer('instrument_version').notNull(),
+    checkedOn: text('checked_on').notNull(),
+    signerName: text('signer_name'),
+    /** Drawn signature (PNG, base64). */
+    signature: text('signature'),
+    signedAt: text('signed_at'),
+  },
+  (t) => [index('postbuild_checks_project').on(t.projectId, t.checkedOn)],
+);
+
+export const postbuildAnswers = sqliteTable(
+  'postbuild_answers',
+  {
+    ...synced,
+    checkId: text('check_id')
+      .notNull()
+      .references(() => postbuildChecks.id),
+    itemId: text('item_id').notNull(),
+    /** JSON of the answer. */
+    value: text('value'),
+    comment: text('comment').notNull().default(''),
+  },
+  (t) => [uniqueIndex('postbuild_answers_item').on(t.checkId, t.itemId)],
+);
+
+/** An imported MES/ERP log-in export or material in/out record file (once per file content). */
+export const usageImports = sqliteTable(
+  'usage_imports',
+  {
+    ...synced,
+    projectId: text('project_id')
+      .notNull()
+      .references(() => projects.id),
+    kind: text('kind', { enum: ['login', 'material'] }).notNull(),
+    fileName: text('file_name').notNull(),
+    sha256: text('sha256').notNull(),
+    rows: integer('rows').notNull(),
+    skipped: integer('skipped').notNull(),
+    fromDay: text('from_day'),
+    toDay: text('to_day'),
+  },
+  (t) => [uniqueIndex('usage_imports_file').on(t.projectId, t.kind, t.sha256)],
+);
+
+/** Daily use from imports: distinct users (JSON array) and events per day and kind. */
+export const usageDays = sqliteTable(
+  'usage_days',
+  {
+    ...synced,
+    projectId: text('project_id')
+      .notNull()
+      .references(() => projects.id),
+    kind: text('kind', { enum: ['login', 'material'] }).notNull(),
+    day: text('day').notNull(),
+    users: text('users').notNull().default('[]'),
+    events: integer('events').notNull(),
+  },
+  (t) => [uniqueIndex('usage_days_day').on(t.projectId, t.kind, t.day)],
+);
+
+/** Photos and screenshots of what was built (for the check and the red-flag rules). */
+export const projectPhotos = sqliteTable(
+  'project_photos',
+  {
+    ...synced,
+    projectId: text('project_id')
+      .notNull()
+      .references(() => projects.id),
+    attachmentId: text('attachment_id')
+      .notNull()
+      .references(() => attachments.id),
+    caption: text('caption').notNull().default(''),
+    /** When the photo says it was taken (EXIF DateTimeOriginal), if it says. */
+    takenAt: text('taken_at'),
+  },
+  (t) => [index('project_photos_project').on(t.projectId)],
+);
+
+/** Documents submitted for the project: their own date and the date they were submitted. */
+export const projectDocuments = sqliteTable(
+  'project_documents',
+  {
+    ...synced,
+    projectId: text('project_id')
+      .notNull()
+      .references(() => projects.id),
+    title: text('title').notNull(),
+    datedOn: text('dated_on').notNull(),
+    submittedOn: text('submitted_on').notNull(),
+  },
+  (t) => [index('project_documents_project').on(t.projectId)],
+);
+
+/** The mentor's finding on a red flag: a flag is a prompt to look, never a verdict. */
+export const redFlagFindings = sqliteTable(
+  'red_flag_findings',
+  {
+    ...synced,
+    projectId: text('project_id')
+      .notNull()
+      .references(() => projects.id),
+    ruleId: text('rule_id').notNull(),
+    status: text('status', { enum: ['cleared', 'confirmed'] }).notNull(),
+    note: text('note').notNull(),
+    recordedBy: text('recorded_by').notNull(),
+  },
+  (t) => [uniqueIndex('red_flag_findings_rule').on(t.projectId, t.ruleId)],
+);

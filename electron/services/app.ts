@@ -7,6 +7,8 @@ import { ActionItemService } from './action-items.ts';
 import { AssessmentService, ASSESSMENT_TABLES } from './assessments.ts';
 import { AttachmentStore } from './attachments.ts';
 import { DiagnosisService, DIAGNOSIS_TABLES } from './diagnoses.ts';
+import { PostbuildService, POSTBUILD_TABLES } from './postbuild.ts';
+import { ProjectService, PROJECT_TABLES } from './projects.ts';
 import path from 'node:path';
 import { localToday } from '#shared/domain/dates';
 import { openDatabase, type OpenedDatabase } from './database.ts';
@@ -47,6 +49,8 @@ export interface AppServices {
   actions: ActionItemService;
   diagnoses: DiagnosisService;
   suppliers: SupplierService;
+  projects: ProjectService;
+  postbuild: PostbuildService;
   reports: ReportService;
   exporter: FileExporter;
   logger: Logger;
@@ -70,19 +74,21 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
   const mutations = new MutationLayer(
     database.sqlite,
     { deviceId: settings.deviceId(), userId: settings.userId(), now },
-    [...SYNCED_TABLES.map((table) => ({ table })), ...ASSESSMENT_TABLES, ...DIAGNOSIS_TABLES, ...SUPPLIER_TABLES],
+    [...SYNCED_TABLES.map((table) => ({ table })), ...ASSESSMENT_TABLES, ...DIAGNOSIS_TABLES, ...SUPPLIER_TABLES, ...PROJECT_TABLES, ...POSTBUILD_TABLES],
   );
   const search = new SearchIndex(database.sqlite);
   const organizations = new OrganizationService(database.sqlite, mutations, search, today);
   const actions = new ActionItemService(database.sqlite, mutations);
+  const files = new AttachmentStore(opts.attachmentsDir ?? path.join(path.dirname(opts.dbFile), 'attachments'));
   const assessments = new AssessmentService(
     database.sqlite,
     mutations,
     () => settings.userId(),
     () => settings.language(),
     (tx, orgId, assessmentId, list) => actions.createFromAssessment(tx, orgId, assessmentId, list),
-    new AttachmentStore(opts.attachmentsDir ?? path.join(path.dirname(opts.dbFile), 'attachments')),
+    files,
   );
+  const projects = new ProjectService(database.sqlite, mutations, today);
   const diagnoses = new DiagnosisService(database.sqlite, mutations, () => settings.userId(), () => settings.language());
   const suppliers = new SupplierService(database.sqlite, mutations, diagnoses, today);
   const fontsDir = opts.fontsDir ?? path.resolve(opts.migrationsFolder, '..', '..', 'assets', 'fonts');
@@ -97,6 +103,8 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
     actions,
     diagnoses,
     suppliers,
+    projects,
+    postbuild: new PostbuildService(database.sqlite, mutations, projects, files, today),
     reports: new ReportService(fontsDir, assessments, organizations, actions, diagnoses),
     exporter: opts.exporter ?? folderExporter(path.join(path.dirname(opts.dbFile), 'exports')),
     logger: opts.logger,

@@ -105,6 +105,25 @@ export function createHandlers(s: AppServices): Handlers {
       const { fileName, json } = s.suppliers.portalExport(id);
       return { path: await s.exporter.save(fileName, json, [{ name: 'JSON', extensions: ['json'] }]) };
     },
+    'projects.create': (input) => ({ id: s.projects.create(input) }),
+    'projects.update': ({ id, ...data }) => ({ id: s.projects.update(id, data) }),
+    'projects.get': ({ id }) => s.projects.get(id),
+    'projects.listForCompany': ({ companyId }) => ({ rows: s.projects.listForCompany(companyId) }),
+    'projects.listForSupplier': ({ supplierId }) => ({ rows: s.projects.listForSupplier(supplierId) }),
+    'postbuild.create': ({ projectId, checkedOn }) => ({ id: s.postbuild.createCheck(projectId, checkedOn) }),
+    'postbuild.get': ({ id }) => s.postbuild.getCheck(id),
+    'postbuild.list': ({ projectId }) => ({ rows: s.postbuild.listChecks(projectId) }),
+    'postbuild.saveAnswer': ({ checkId, itemId, value, comment }) => s.postbuild.saveAnswer(checkId, itemId, value, comment),
+    'postbuild.sign': ({ id, name, png }) => s.postbuild.signCheck(id, name, png),
+    'usage.import': ({ projectId, kind, fileName, data }) => s.postbuild.importUsage(projectId, kind, fileName, Buffer.from(data, 'base64')),
+    'usage.get': ({ projectId }) => s.postbuild.usage(projectId),
+    'projects.addPhoto': async ({ projectId, fileName, caption, data }) => ({ id: await s.postbuild.addPhoto(projectId, fileName, Buffer.from(data, 'base64'), caption) }),
+    'projects.photos': ({ projectId }) => ({ rows: s.postbuild.photos(projectId) }),
+    'projects.saveDocuments': ({ projectId, documents }) => (s.postbuild.saveDocuments(projectId, documents), { ok: true as const }),
+    'projects.documents': ({ projectId }) => ({ rows: s.postbuild.documents(projectId) }),
+    'redFlags.list': ({ projectId }) => s.postbuild.redFlags(projectId),
+    'redFlags.record': ({ projectId, rule, status, note, recordedBy }) => (s.postbuild.recordFinding(projectId, rule, status, note, recordedBy), { ok: true as const }),
+    'suppliers.trackRecord': ({ id }) => ({ rows: s.postbuild.trackRecord(id) }),
     'files.open': async ({ path }) => {
       await s.exporter.open(path);
       return { ok: true as const };

@@ -7,6 +7,7 @@ import type { z } from 'zod';
 import { appContract } from './app.ts';
 import { assessmentsContract } from './assessments.ts';
 import { diagnosesContract } from './diagnoses.ts';
+import { postbuildContract, projectsContract } from './projects.ts';
 import { mentorsContract } from './mentors.ts';
 import { companiesContract, suppliersContract } from './organizations.ts';
 
@@ -17,6 +18,8 @@ export const contract = {
   ...mentorsContract,
   ...assessmentsContract,
   ...diagnosesContract,
+  ...projectsContract,
+  ...postbuildContract,
 } as const;
 
 export type Contract = typeof contract;
