@@ -7,6 +7,8 @@ import { AssessmentFormPage } from './pages/AssessmentFormPage.tsx';
 import { AssessmentsPage } from './pages/AssessmentsPage.tsx';
 import { DashboardPage } from './pages/DashboardPage.tsx';
 import { DiagnosisPage } from './pages/DiagnosisPage.tsx';
+import { ProjectFormPage } from './pages/ProjectFormPage.tsx';
+import { ProjectPage } from './pages/ProjectPage.tsx';
 import { MentorsPage } from './pages/MentorsPage.tsx';
 import { OrgDetailPage } from './pages/OrgDetailPage.tsx';
 import { OrgFormPage } from './pages/OrgFormPage.tsx';
@@ -91,6 +93,9 @@ export function App() {
           <Route path="/suppliers/new" element={<OrgFormPage kind="supplier" />} />
           <Route path="/suppliers/:id" element={<OrgDetailPage kind="supplier" />} />
           <Route path="/diagnoses/:id" element={<DiagnosisPage />} />
+          <Route path="/projects/new" element={<ProjectFormPage />} />
+          <Route path="/projects/:id" element={<ProjectPage />} />
+          <Route path="/projects/:id/edit" element={<ProjectFormPage />} />
           <Route path="/suppliers/:id/edit" element={<OrgFormPage kind="supplier" />} />
           <Route path="/mentors" element={<MentorsPage />} />
           <Route path="/assessments" element={<AssessmentsPage />} />

@@ -39,6 +39,8 @@ const cssVariablesResolver: CSSVariablesResolver = () => ({
     ...Object.fromEntries(
       ['indigo', 'red', 'teal', 'yellow', 'orange', 'grape', 'blue', 'gray', 'green'].map((c) => [`--mantine-color-${c}-light-color`, `var(--mantine-color-${c}-9)`]),
     ),
+    // Orange 9 on the light orange background is only 3.9:1.
+    '--mantine-color-orange-light-color': '#9c3608',
   },
   dark: {},
 });

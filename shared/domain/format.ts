@@ -61,3 +61,8 @@ export function formatDateTime(iso: string, lang: string): string {
     timeStyle: 'short',
   }).format(d);
 }
+
+/** "1 Mar 2025 – 31 Dec 2025" (both ends inclusive). */
+export function formatDateRange(from: string, to: string, lang: string): string {
+  return `${formatDate(from, lang)} – ${formatDate(to, lang)}`;
+}

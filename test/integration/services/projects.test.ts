@@ -135,6 +135,9 @@ describe('post-build check and utilisation', () => {
     // and log-ins without any material transaction mean the system is not really used.
     expect(u.warnings).toEqual(['usage.dropping', 'usage.loggedInNotUsed']);
     expect(u.imports.map((i) => i.fileName)).toEqual(['자재입출고.xlsx', 'mes-login.csv']);
+    // A new check starts its utilisation answers from the last 30 days of records (1 user, 1 log-in, no material).
+    const check = await app.ok('postbuild.get', { id: (await app.ok('postbuild.create', { projectId: id, checkedOn: '2026-03-15' })).id });
+    expect(Object.fromEntries(Object.entries(check.answers).map(([k, v]) => [k, v.value]))).toEqual({ use_active_users: 1, use_logins_week: 0.2, use_material_tx_month: 0 });
     expect(await app.fail('usage.import', { projectId: id, kind: 'login', fileName: 'again.csv', data: csv(logins) })).toMatchObject({ messageKey: 'errors.usage.duplicate' });
     expect(await app.fail('usage.import', { projectId: id, kind: 'login', fileName: 'x.csv', data: csv(['이름,부서', '김,생산']) })).toMatchObject({ messageKey: 'errors.usage.noDateColumn', params: { headers: '이름, 부서' } });
   });

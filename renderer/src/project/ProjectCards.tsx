@@ -1,0 +1,134 @@
+import { Badge, Button, Card, Group, Table, Text, Title } from '@mantine/core';
+import { IconAlertTriangle, IconPlus } from '@tabler/icons-react';
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
+import { formatDate, formatDateRange } from '#shared/domain/format';
+import { PROGRAMMES } from '#shared/domain/projects';
+import { useOp } from '../api.ts';
+import { l10n } from '../assessment/ItemInput.tsx';
+import { StandingBadge } from '../supplier/SupplierPanels.tsx';
+
+/** The company's build projects with their suppliers (flagged when sanctioned) and the start button. */
+export function CompanyProjects({ companyId, archived }: { companyId: string; archived: boolean }) {
+  const { t, i18n } = useTranslation('project');
+  const lang = i18n.language;
+  const list = useOp('projects.listForCompany', { companyId });
+  const rows = list.data?.rows ?? [];
+  return (
+    <Card withBorder>
+      <Group justify="space-between" mb="sm">
+        <Title order={2} size="h4">
+          {t('listTitle')}
+        </Title>
+        {!archived && (
+          <Button size="xs" component={Link} to={`/projects/new?company=${companyId}`} leftSection={<IconPlus size={14} aria-hidden />}>
+            {t('new')}
+          </Button>
+        )}
+      </Group>
+      {rows.length === 0 ? (
+        <Text size="sm" c="dimmed">
+          {t('none')}
+        </Text>
+      ) : (
+        <Table>
+          <Table.Tbody>
+            {rows.map((p) => (
+              <Table.Tr key={p.id}>
+                <Table.Td>
+                  <Text component={Link} to={`/projects/${p.id}`} fw={600} size="sm" c="indigo.8">
+                    {p.title}
+                  </Text>
+                  <Text size="xs" c="dimmed">
+                    {l10n(PROGRAMMES.find((x) => x.id === p.programme)?.text ?? { ko: p.programme, en: p.programme }, lang)}
+                  </Text>
+                </Table.Td>
+                <Table.Td>
+                  {formatDateRange(p.startsOn, p.endsOn, lang)}
+                </Table.Td>
+                <Table.Td>
+                  <Group gap={4}>
+                    {p.suppliers.map((s) => (
+                      <Group key={s.id} gap={4}>
+                        <Text size="sm">{s.name}</Text>
+                        <StandingBadge state={s.standing.state} />
+                      </Group>
+                    ))}
+                  </Group>
+                </Table.Td>
+                <Table.Td>
+                  {p.specialInspection && (
+                    <Badge color="red" variant="light" c="red.9" leftSection={<IconAlertTriangle size={12} aria-hidden />}>
+                      {t('specialInspection')}
+                    </Badge>
+                  )}
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      )}
+    </Card>
+  );
+}
+
+/** Beside the grade: how the supplier's builds went after completion. */
+export function TrackRecordCard({ supplierId }: { supplierId: string }) {
+  const { t, i18n } = useTranslation('project');
+  const lang = i18n.language;
+  const record = useOp('suppliers.trackRecord', { id: supplierId });
+  const rows = record.data?.rows ?? [];
+  return (
+    <Card withBorder data-testid="track-record">
+      <Title order={2} size="h4" mb={4}>
+        {t('track.title')}
+      </Title>
+      <Text size="xs" c="dimmed" mb="sm">
+        {t('track.help')}
+      </Text>
+      {rows.length === 0 ? (
+        <Text size="sm" c="dimmed">
+          {t('track.none')}
+        </Text>
+      ) : (
+        <Table fz="sm">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>{t('track.project')}</Table.Th>
+              <Table.Th className="num">{t('track.users')}</Table.Th>
+              <Table.Th className="num">{t('track.as')}</Table.Th>
+              <Table.Th className="num">{t('track.kpis')}</Table.Th>
+              <Table.Th className="num">{t('track.flags')}</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {rows.map((r) => (
+              <Table.Tr key={r.projectId}>
+                <Table.Td>
+                  <Text component={Link} to={`/projects/${r.projectId}`} size="sm" fw={600} c="indigo.8">
+                    {r.companyName}
+                  </Text>
+                  <Text size="xs" c="dimmed">
+                    {r.title} · {formatDate(r.endsOn, lang)}
+                    {r.checkedOn ? ` · ${t('track.checked', { date: formatDate(r.checkedOn, lang) })}` : ` · ${t('track.notChecked')}`}
+                  </Text>
+                  {r.warnings.length > 0 && (
+                    <Text size="xs" c="orange.9">
+                      {[...new Set(r.warnings.map((w) => t(`short.${w.replace(/\./g, '_')}`)))].join(' · ')}
+                    </Text>
+                  )}
+                </Table.Td>
+                <Table.Td className="num">{r.activeUsers ?? '—'}</Table.Td>
+                <Table.Td className="num">{r.asRequests === null ? '—' : `${r.asResolved ?? 0}/${r.asRequests}`}</Table.Td>
+                <Table.Td className="num">{r.kpisTotal ? `${r.kpisMet}/${r.kpisTotal}` : '—'}</Table.Td>
+                <Table.Td className="num" c={r.openFlags ? 'red.8' : undefined} fw={r.openFlags ? 700 : undefined}>
+                  {r.openFlags}
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      )}
+    </Card>
+  );
+}
