@@ -121,8 +121,8 @@ export function createHandlers(s: AppServices): Handlers {
     'projects.photos': ({ projectId }) => ({ rows: s.postbuild.photos(projectId) }),
     'projects.saveDocuments': ({ projectId, documents }) => (s.postbuild.saveDocuments(projectId, documents), { ok: true as const }),
     'projects.documents': ({ projectId }) => ({ rows: s.postbuild.documents(projectId) }),
-    'redFlags.list': ({ projectId }) => s.postbuild.redFlags(projectId),
-    'redFlags.record': ({ projectId, rule, status, note, recordedBy }) => (s.postbuild.recordFinding(projectId, rule, status, note, recordedBy), { ok: true as const }),
+    'flags.list': ({ projectId }) => s.postbuild.redFlags(projectId),
+    'flags.record': ({ projectId, rule, status, note, recordedBy }) => (s.postbuild.recordFinding(projectId, rule, status, note, recordedBy), { ok: true as const }),
     'suppliers.trackRecord': ({ id }) => ({ rows: s.postbuild.trackRecord(id) }),
     'files.open': async ({ path }) => {
       await s.exporter.open(path);

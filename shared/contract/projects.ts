@@ -91,7 +91,7 @@ export const postbuildContract = {
     z.object({ ok: z.literal(true) }),
   ),
   'projects.documents': op(z.object({ projectId: id }), z.object({ rows: z.array(z.object({ id: z.string(), title: z.string(), datedOn: z.string(), submittedOn: z.string() })) })),
-  'redFlags.list': op(
+  'flags.list': op(
     z.object({ projectId: id }),
     z.object({
       flags: z.array(
@@ -103,7 +103,7 @@ export const postbuildContract = {
       ),
     }),
   ),
-  'redFlags.record': op(z.object({ projectId: id, rule: z.enum(RED_FLAG_RULES), status: z.enum(['cleared', 'confirmed']), note: requiredText(2000), recordedBy: requiredText(50) }), z.object({ ok: z.literal(true) })),
+  'flags.record': op(z.object({ projectId: id, rule: z.enum(RED_FLAG_RULES), status: z.enum(['cleared', 'confirmed']), note: requiredText(2000), recordedBy: requiredText(50) }), z.object({ ok: z.literal(true) })),
   /** How the supplier's builds went after completion, project by project. */
   'suppliers.trackRecord': op(
     z.object({ id }),

@@ -540,8 +540,8 @@ function RedFlags({ projectId }: { projectId: string }) {
   const { t, i18n } = useTranslation(['project', 'common']);
   const lang = i18n.language;
   const notify = useNotify();
-  const flags = useOp('redFlags.list', { projectId });
-  const record = useOpMutation('redFlags.record');
+  const flags = useOp('flags.list', { projectId });
+  const record = useOpMutation('flags.record');
   const [open, setOpen] = useState<{ rule: RedFlagRule; status: 'cleared' | 'confirmed' } | null>(null);
   const [note, setNote] = useState('');
   const [by, setBy] = useState('');

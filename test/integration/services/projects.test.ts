@@ -201,15 +201,15 @@ describe('red flags on real records, the mentor’s finding, and the supplier’
     expect(photos.rows[0]?.fileName).toBe('line.jpg');
     expect(photos.rows[0]?.takenAt?.slice(0, 10)).toBe('2025-02-10');
     await app.ok('projects.saveDocuments', { projectId: id, documents: [{ title: '검수확인서', datedOn: '2025-12-22', submittedOn: '2025-12-21' }] });
-    const { flags } = await app.ok('redFlags.list', { projectId: id });
+    const { flags } = await app.ok('flags.list', { projectId: id });
     expect(flags.map((f) => [f.rule, f.params])).toEqual([
       ['photo_reused_other_company', { file: 'line.jpg', company: '다른정밀' }],
       ['screenshot_same_supplier_sites', { file: 'line.jpg', company: '다른정밀', supplier: '스마트솔루션' }],
       ['photo_before_contract', { file: 'line.jpg', takenOn: '2025-02-10', contractOn: '2025-02-20' }],
       ['document_after_submission', { title: '검수확인서', datedOn: '2025-12-22', submittedOn: '2025-12-21' }],
     ]);
-    await app.ok('redFlags.record', { projectId: id, rule: 'photo_before_contract', status: 'cleared', note: '사전 현장조사 사진으로 확인', recordedBy: '김멘토' });
-    const after = await app.ok('redFlags.list', { projectId: id });
+    await app.ok('flags.record', { projectId: id, rule: 'photo_before_contract', status: 'cleared', note: '사전 현장조사 사진으로 확인', recordedBy: '김멘토' });
+    const after = await app.ok('flags.list', { projectId: id });
     expect(after.flags.find((f) => f.rule === 'photo_before_contract')?.finding).toMatchObject({ status: 'cleared', note: '사전 현장조사 사진으로 확인', recordedBy: '김멘토' });
     // The supplier's track record: two projects, three flags still open at each (the other has the same photo too).
     const record = await app.ok('suppliers.trackRecord', { id: supplierId });
