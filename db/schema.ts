@@ -635,3 +635,94 @@ export const redFlagFindings = sqliteTable(
   },
   (t) => [uniqueIndex('red_flag_findings_rule').on(t.projectId, t.ruleId)],
 );
+
+/** A private level confirmation (민간 수준확인) of a company's self-built factory; finalising (both assessors sign) locks it. */
+export const levelConfirmations = sqliteTable(
+  'level_confirmations',
+  {
+    ...synced,
+    orgId: text('org_id')
+      .notNull()
+      .references(() => organizations.id),
+    projectId: text('project_id').references(() => projects.id),
+    instrumentId: text('instrument_id').notNull(),
+    instrumentVersion: integer('instrument_version').notNull(),
+    assessedOn: text('assessed_on').notNull(),
+    result: text('result'),
+    finalizedAt: text('finalized_at'),
+  },
+  (t) => [index('level_confirmations_org').on(t.orgId, t.assessedOn)],
+);
+
+export const levelAnswers = sqliteTable(
+  'level_answers',
+  {
+    ...synced,
+    confirmationId: text('confirmation_id')
+      .notNull()
+      .references(() => levelConfirmations.id),
+    areaId: text('area_id').notNull(),
+    step: integer('step'),
+    /** The evidence seen for this area. */
+    evidence: text('evidence').notNull().default(''),
+  },
+  (t) => [uniqueIndex('level_answers_area').on(t.confirmationId, t.areaId)],
+);
+
+/** The assessor pair's drawn signatures (the lead and the second assessor). */
+export const levelSignatures = sqliteTable(
+  'level_signatures',
+  {
+    ...synced,
+    confirmationId: text('confirmation_id')
+      .notNull()
+      .references(() => levelConfirmations.id),
+    role: text('role', { enum: ['lead', 'second'] }).notNull(),
+    signerName: text('signer_name').notNull(),
+    image: text('image').notNull(),
+    signedAt: text('signed_at').notNull(),
+  },
+  (t) => [index('level_signatures_confirmation').on(t.confirmationId)],
+);
+
+/**
+ * An issued certificate (수준확인서): immutable from the moment it is issued. The number is sequential per
+ * issuing office and year; `dataHash` is the SHA-256 of the certificate's canonical data (also in its QR code).
+ */
+export const certificates = sqliteTable(
+  'certificates',
+  {
+    ...synced,
+    confirmationId: text('confirmation_id')
+      .notNull()
+      .references(() => levelConfirmations.id),
+    number: text('number').notNull().unique(),
+    office: text('office').notNull(),
+    year: integer('year').notNull(),
+    seq: integer('seq').notNull(),
+    issuedOn: text('issued_on').notNull(),
+    validUntil: text('valid_until').notNull(),
+    /** Canonical JSON of what the certificate states. */
+    data: text('data').notNull(),
+    dataHash: text('data_hash').notNull(),
+    /** SHA-256 of the signed PDF as issued. */
+    pdfSha256: text('pdf_sha256').notNull(),
+    signerCert: text('signer_cert').notNull(),
+    issuedAt: text('issued_at').notNull(),
+  },
+  (t) => [uniqueIndex('certificates_office_year_seq').on(t.office, t.year, t.seq)],
+);
+
+/** Revoking keeps the certificate; the revocation is its own record. */
+export const certificateRevocations = sqliteTable(
+  'certificate_revocations',
+  {
+    ...synced,
+    certificateId: text('certificate_id')
+      .notNull()
+      .references(() => certificates.id),
+    reason: text('reason').notNull(),
+    revokedAt: text('revoked_at').notNull(),
+  },
+  (t) => [uniqueIndex('certificate_revocations_certificate').on(t.certificateId)],
+);

@@ -6,7 +6,9 @@ import { contacts, financials, mentorPairs, mentors, organizations, pairAssignme
 import { ActionItemService } from './action-items.ts';
 import { AssessmentService, ASSESSMENT_TABLES } from './assessments.ts';
 import { AttachmentStore } from './attachments.ts';
+import { CertificateService, CERTIFICATE_TABLES } from './certificates.ts';
 import { DiagnosisService, DIAGNOSIS_TABLES } from './diagnoses.ts';
+import { KeyStore, type SecretProtector } from './keystore.ts';
 import { PostbuildService, POSTBUILD_TABLES } from './postbuild.ts';
 import { ProjectService, PROJECT_TABLES } from './projects.ts';
 import path from 'node:path';
@@ -34,6 +36,10 @@ export interface AppServicesOptions {
   fontsDir?: string;
   /** Content-addressed attachment files; defaults to an `attachments` folder beside the database. */
   attachmentsDir?: string;
+  /** The assessor's signing key (PKCS#12); defaults to a `keys` folder beside the database. */
+  keysDir?: string;
+  /** The OS key store (Electron safeStorage) for the key's password; without one, the user's passphrase protects it. */
+  secretProtector?: SecretProtector | null;
   /** Where exports go (a save dialog in the app); defaults to an `exports` folder beside the database. */
   exporter?: FileExporter;
 }
@@ -51,6 +57,8 @@ export interface AppServices {
   suppliers: SupplierService;
   projects: ProjectService;
   postbuild: PostbuildService;
+  certificates: CertificateService;
+  keys: KeyStore;
   reports: ReportService;
   exporter: FileExporter;
   logger: Logger;
@@ -74,7 +82,7 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
   const mutations = new MutationLayer(
     database.sqlite,
     { deviceId: settings.deviceId(), userId: settings.userId(), now },
-    [...SYNCED_TABLES.map((table) => ({ table })), ...ASSESSMENT_TABLES, ...DIAGNOSIS_TABLES, ...SUPPLIER_TABLES, ...PROJECT_TABLES, ...POSTBUILD_TABLES],
+    [...SYNCED_TABLES.map((table) => ({ table })), ...ASSESSMENT_TABLES, ...DIAGNOSIS_TABLES, ...SUPPLIER_TABLES, ...PROJECT_TABLES, ...POSTBUILD_TABLES, ...CERTIFICATE_TABLES],
   );
   const search = new SearchIndex(database.sqlite);
   const organizations = new OrganizationService(database.sqlite, mutations, search, today);
@@ -92,6 +100,7 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
   const diagnoses = new DiagnosisService(database.sqlite, mutations, () => settings.userId(), () => settings.language());
   const suppliers = new SupplierService(database.sqlite, mutations, diagnoses, today);
   const fontsDir = opts.fontsDir ?? path.resolve(opts.migrationsFolder, '..', '..', 'assets', 'fonts');
+  const keys = new KeyStore(opts.keysDir ?? path.join(path.dirname(opts.dbFile), 'keys'), opts.secretProtector ?? null);
   return {
     database,
     settings,
@@ -105,6 +114,8 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
     suppliers,
     projects,
     postbuild: new PostbuildService(database.sqlite, mutations, projects, files, today),
+    certificates: new CertificateService(database.sqlite, mutations, files, keys, fontsDir, () => settings.get('issuing_office') ?? 'DXM', today),
+    keys,
     reports: new ReportService(fontsDir, assessments, organizations, actions, diagnoses),
     exporter: opts.exporter ?? folderExporter(path.join(path.dirname(opts.dbFile), 'exports')),
     logger: opts.logger,

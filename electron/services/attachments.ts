@@ -32,6 +32,18 @@ export class AttachmentStore {
     }
     const mime = sniffImage(bytes);
     if (!mime) throw new AppError({ code: 'validation', messageKey: 'errors.validation', fields: { data: { key: 'validation.imageType' } } });
+    const sha256 = this.writeOnce(bytes);
+    const [existing] = tx.all('SELECT id FROM attachments WHERE sha256 = ?', [sha256]) as { id: string }[];
+    return existing?.id ?? tx.insert(attachments, { sha256, mime, size: bytes.length, fileName });
+  }
+
+  /** Stores a PDF the app produced (a signed certificate) by content; returns its hash. No row: the owner records the hash. */
+  putPdf(bytes: Buffer): string {
+    if (bytes.subarray(0, 5).toString('latin1') !== '%PDF-') throw new AppError({ code: 'internal', messageKey: 'errors.internal' });
+    return this.writeOnce(bytes);
+  }
+
+  private writeOnce(bytes: Buffer): string {
     const sha256 = crypto.createHash('sha256').update(bytes).digest('hex');
     const file = path.join(this.dir, sha256);
     if (!fs.existsSync(file)) {
@@ -41,8 +53,7 @@ export class AttachmentStore {
       fs.writeFileSync(tmp, bytes);
       fs.renameSync(tmp, file);
     }
-    const [existing] = tx.all('SELECT id FROM attachments WHERE sha256 = ?', [sha256]) as { id: string }[];
-    return existing?.id ?? tx.insert(attachments, { sha256, mime, size: bytes.length, fileName });
+    return sha256;
   }
 
   read(sha256: string): Buffer {

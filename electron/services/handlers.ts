@@ -124,6 +124,23 @@ export function createHandlers(s: AppServices): Handlers {
     'flags.list': ({ projectId }) => s.postbuild.redFlags(projectId),
     'flags.record': ({ projectId, rule, status, note, recordedBy }) => (s.postbuild.recordFinding(projectId, rule, status, note, recordedBy), { ok: true as const }),
     'suppliers.trackRecord': ({ id }) => ({ rows: s.postbuild.trackRecord(id) }),
+    'levels.create': ({ companyId, projectId, assessedOn }) => ({ id: s.certificates.create(companyId, projectId, assessedOn) }),
+    'levels.get': ({ id }) => s.certificates.get(id),
+    'levels.listForCompany': ({ companyId }) => ({ rows: s.certificates.listForCompany(companyId) }),
+    'levels.saveStep': ({ confirmationId, areaId, step, evidence }) => ({ result: s.certificates.saveStep(confirmationId, areaId, step, evidence) }),
+    'levels.finalize': ({ id, signatures }) => ({ result: s.certificates.finalize(id, signatures) }),
+    'certificates.issue': ({ confirmationId, passphrase }) => s.certificates.issue(confirmationId, passphrase),
+    'certificates.export': async ({ id }) => {
+      const { fileName, pdf } = s.certificates.pdf(id);
+      return { path: await s.exporter.save(fileName, pdf, [{ name: 'PDF', extensions: ['pdf'] }]) };
+    },
+    'certificates.revoke': ({ id, reason }) => (s.certificates.revoke(id, reason), { ok: true as const }),
+    'certificates.register': () => ({ rows: s.certificates.register() }),
+    'certificates.verify': ({ data }) => {
+      const r = s.certificates.verify(Buffer.from(data, 'base64'));
+      return { ...r, data: r.data ? { ...r.data } : null };
+    },
+    'certificates.keyInfo': () => s.keys.info(),
     'files.open': async ({ path }) => {
       await s.exporter.open(path);
       return { ok: true as const };

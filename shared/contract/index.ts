@@ -6,6 +6,7 @@
 import type { z } from 'zod';
 import { appContract } from './app.ts';
 import { assessmentsContract } from './assessments.ts';
+import { certificatesContract } from './certificates.ts';
 import { diagnosesContract } from './diagnoses.ts';
 import { postbuildContract, projectsContract } from './projects.ts';
 import { mentorsContract } from './mentors.ts';
@@ -20,6 +21,7 @@ export const contract = {
   ...diagnosesContract,
   ...projectsContract,
   ...postbuildContract,
+  ...certificatesContract,
 } as const;
 
 export type Contract = typeof contract;
