@@ -2,7 +2,7 @@
  * Electron main: app lifecycle, the window, start-up failures, and IPC registration. Everything else
  * lives in electron/services, which never imports `electron`.
  */
-import { app, BrowserWindow, dialog, ipcMain, shell } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, safeStorage, shell } from 'electron';
 import i18next from 'i18next';
 import path from 'node:path';
 import { AppError } from '#shared/contract/errors';
@@ -10,6 +10,7 @@ import { resources } from '#shared/i18n/resources';
 import { createAppServices, type AppServices } from '../services/app.ts';
 import { dispatch } from '../services/dispatch.ts';
 import { createHandlers } from '../services/handlers.ts';
+import type { SecretProtector } from '../services/keystore.ts';
 import { createLogger, type Logger } from '../services/logger.ts';
 import { dialogExporter } from './exporter.ts';
 import { resolvePaths, type AppPaths } from './paths.ts';
@@ -60,6 +61,17 @@ function createWindow(paths: AppPaths): BrowserWindow {
   return win;
 }
 
+/**
+ * The OS key store for the signing key's password, where there is a real one: Keychain, DPAPI, or a Linux
+ * secret service. Linux without one falls back to 'basic_text' (no protection): then the user's passphrase
+ * protects the key instead.
+ */
+function osKeyStore(): SecretProtector | null {
+  if (!safeStorage.isEncryptionAvailable()) return null;
+  if (process.platform === 'linux' && safeStorage.getSelectedStorageBackend() === 'basic_text') return null;
+  return { encrypt: (plain) => safeStorage.encryptString(plain), decrypt: (blob) => safeStorage.decryptString(blob) };
+}
+
 async function main(): Promise<void> {
   if (!app.requestSingleInstanceLock()) {
     app.quit();
@@ -86,6 +98,7 @@ async function main(): Promise<void> {
       nativeBinding: paths.nativeBinding,
       fontsDir: paths.fontsDir,
       exporter: dialogExporter(() => mainWindow),
+      secretProtector: osKeyStore(),
     });
   } catch (err) {
     await startupFailure(err, paths, logger);

@@ -89,6 +89,21 @@ function infoString(pdf: string, key: string): string | undefined {
   return new RegExp(`(?:^|\\n)${m[2]} 0 obj\\s*\\(([^)]*)\\)\\s*endobj`).exec(pdf)?.[1];
 }
 
+/** What a certificate PDF says about itself: its signature, its data and whether the data hashes to the hash it carries. */
+export function inspectCertificatePdf(pdf: Buffer): { signature: SignatureCheck; data: CertificateData | null; hash: string | null; hashMatches: boolean } {
+  const signature = verifyPdfSignature(pdf);
+  const text = pdf.toString('latin1');
+  const dataB64 = infoString(text, 'DXCertificate');
+  const hash = infoString(text, 'DXCertificateHash') ?? null;
+  let data: CertificateData | null = null;
+  try {
+    data = dataB64 ? (JSON.parse(Buffer.from(dataB64, 'base64').toString('utf8')) as CertificateData) : null;
+  } catch {
+    data = null;
+  }
+  return { signature, data, hash, hashMatches: data !== null && hash !== null && sha256Hex(canonicalJson(data)) === hash };
+}
+
 export const sha256Hex = (s: string | Buffer) => crypto.createHash('sha256').update(s).digest('hex');
 
 const BUILT_TEXT = { basic: ['기초', 'Basic'], intermediate1: ['중간1', 'Intermediate 1'], intermediate2: ['중간2', 'Intermediate 2'], advanced: ['고도화', 'Advanced'] } as const;
@@ -272,21 +287,11 @@ export class CertificateService {
 
   /** Checks a certificate PDF offline: signature, data hash and (when known here) register status. */
   verify(pdf: Buffer): VerifyResult {
-    const signature = verifyPdfSignature(pdf);
-    const text = pdf.toString('latin1');
-    const dataB64 = infoString(text, 'DXCertificate');
-    const hash = infoString(text, 'DXCertificateHash');
-    let data: CertificateData | null = null;
-    try {
-      data = dataB64 ? (JSON.parse(Buffer.from(dataB64, 'base64').toString('utf8')) as CertificateData) : null;
-    } catch {
-      data = null;
-    }
+    const inspected = inspectCertificatePdf(pdf);
+    const data = inspected.data;
     const register = data ? (this.register().find((r) => r.number === data.number) ?? null) : null;
     const stored = register ? (this.sqlite.prepare('SELECT data_hash FROM certificates WHERE id = ?').get(register.id) as { data_hash: string }).data_hash : null;
-    const computed = data ? sha256Hex(canonicalJson(data)) : null;
-    const hashMatches = computed !== null && computed === hash && (stored === null || stored === computed);
-    return { signature, number: data?.number ?? null, data, hashMatches, register };
+    return { signature: inspected.signature, number: data?.number ?? null, data, hashMatches: inspected.hashMatches && (stored === null || stored === inspected.hash), register };
   }
 
   private async render(data: CertificateData, canonical: string, hash: string, view: ConfirmationView, signatures: Map<string, Buffer>): Promise<Buffer> {

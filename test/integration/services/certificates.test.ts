@@ -147,3 +147,31 @@ describe('certificates', () => {
     expect(snapshot(app.sqlite)).toEqual(before);
   });
 });
+
+describe('npm run verify-certificate', () => {
+  it('says valid for the issued file with its register status, and fails a changed or revoked one', async () => {
+    const app = appOn('2026-11-25');
+    const id = await confirmed(app);
+    const cert = await app.ok('certificates.issue', { confirmationId: id, passphrase: PASS });
+    const { path: file } = await app.ok('certificates.export', { id: cert.id });
+    const run = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'scripts/verify-certificate.ts', ...args], { encoding: 'utf8' });
+    const good = run(file as string, '--db', app.file);
+    expect(good.stdout).toMatch(/signature:\s+valid/);
+    expect(good.stdout).toMatch(/register:\s+valid/);
+    expect(good.status).toBe(0);
+    const bad = Buffer.from(fs.readFileSync(file as string));
+    bad[400] = (bad[400] ?? 0) ^ 1;
+    const tampered = path.join(app.dir, 'tampered.pdf');
+    fs.writeFileSync(tampered, bad);
+    const t = run(tampered);
+    expect(t.stdout).toMatch(/signature:\s+INVALID/);
+    expect(t.status).toBe(1);
+    app.close();
+    const writer = openApp({ dir: app.dir, file: app.file });
+    await writer.ok('certificates.revoke', { id: cert.id, reason: '재평가' });
+    writer.close();
+    const revoked = run(file as string, '--db', app.file);
+    expect(revoked.stdout).toMatch(/register:\s+revoked/);
+    expect(revoked.status).toBe(1);
+  });
+});
