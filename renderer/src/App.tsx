@@ -1,12 +1,14 @@
 import { AppShell, Group, NavLink, SegmentedControl, Text, Title, VisuallyHidden } from '@mantine/core';
-import { IconBuildingFactory2, IconClipboardCheck, IconLayoutDashboard, IconSettings, IconTool, IconUsersGroup } from '@tabler/icons-react';
+import { IconBuildingFactory2, IconCertificate, IconClipboardCheck, IconLayoutDashboard, IconSettings, IconTool, IconUsersGroup } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import { NavLink as RouterLink, Route, Routes, useLocation } from 'react-router';
 import { call } from './api.ts';
 import { AssessmentFormPage } from './pages/AssessmentFormPage.tsx';
 import { AssessmentsPage } from './pages/AssessmentsPage.tsx';
 import { DashboardPage } from './pages/DashboardPage.tsx';
+import { CertificatesPage } from './pages/CertificatesPage.tsx';
 import { DiagnosisPage } from './pages/DiagnosisPage.tsx';
+import { LevelPage } from './pages/LevelPage.tsx';
 import { ProjectFormPage } from './pages/ProjectFormPage.tsx';
 import { ProjectPage } from './pages/ProjectPage.tsx';
 import { MentorsPage } from './pages/MentorsPage.tsx';
@@ -21,6 +23,7 @@ const NAV = [
   { to: '/suppliers', key: 'nav.suppliers', icon: IconTool },
   { to: '/mentors', key: 'nav.mentors', icon: IconUsersGroup },
   { to: '/assessments', key: 'nav.assessments', icon: IconClipboardCheck },
+  { to: '/certificates', key: 'nav.certificates', icon: IconCertificate },
   { to: '/settings', key: 'nav.settings', icon: IconSettings },
 ] as const;
 
@@ -93,6 +96,8 @@ export function App() {
           <Route path="/suppliers/new" element={<OrgFormPage kind="supplier" />} />
           <Route path="/suppliers/:id" element={<OrgDetailPage kind="supplier" />} />
           <Route path="/diagnoses/:id" element={<DiagnosisPage />} />
+          <Route path="/levels/:id" element={<LevelPage />} />
+          <Route path="/certificates" element={<CertificatesPage />} />
           <Route path="/projects/new" element={<ProjectFormPage />} />
           <Route path="/projects/:id" element={<ProjectPage />} />
           <Route path="/projects/:id/edit" element={<ProjectFormPage />} />

@@ -12,7 +12,7 @@ import { useOp, useOpMutation } from '../api.ts';
 import { ActionItems } from '../assessment/ActionItems.tsx';
 import { CompanyAssessments } from '../assessment/CompanyAssessments.tsx';
 import { ArchivedBadge, ErrorAlert, Field, PageHeader, useNotify } from '../components/common.tsx';
-import { CompanyProjects, TrackRecordCard } from '../project/ProjectCards.tsx';
+import { CompanyLevels, CompanyProjects, TrackRecordCard } from '../project/ProjectCards.tsx';
 import { OrgStandingBadge, PortalCard, SanctionsCard, SupplierDiagnoses, VcLinkCard } from '../supplier/SupplierPanels.tsx';
 
 type Kind = 'company' | 'supplier';
@@ -179,6 +179,7 @@ export function OrgDetailPage({ kind }: { kind: Kind }) {
       {kind === 'company' && <CompanyAssessments companyId={d.id} archived={d.deletedAt !== null} />}
       {kind === 'company' && <ActionItems companyId={d.id} archived={d.deletedAt !== null} />}
       {kind === 'company' && <CompanyProjects companyId={d.id} archived={d.deletedAt !== null} />}
+      {kind === 'company' && <CompanyLevels companyId={d.id} archived={d.deletedAt !== null} />}
       {kind === 'supplier' && <SupplierDiagnoses supplierId={d.id} archived={d.deletedAt !== null} />}
       {kind === 'supplier' && <TrackRecordCard supplierId={d.id} />}
       {kind === 'supplier' && (

@@ -1,10 +1,12 @@
 import { Badge, Button, Card, Group, Table, Text, Title } from '@mantine/core';
 import { IconAlertTriangle, IconPlus } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
-import { Link } from 'react-router';
+import { Link, useNavigate } from 'react-router';
+import { localToday } from '#shared/domain/dates';
 import { formatDate, formatDateRange } from '#shared/domain/format';
 import { PROGRAMMES } from '#shared/domain/projects';
-import { useOp } from '../api.ts';
+import { call, useOp } from '../api.ts';
+import { useNotify } from '../components/common.tsx';
 import { l10n } from '../assessment/ItemInput.tsx';
 import { StandingBadge } from '../supplier/SupplierPanels.tsx';
 
@@ -123,6 +125,71 @@ export function TrackRecordCard({ supplierId }: { supplierId: string }) {
                 <Table.Td className="num">{r.kpisTotal ? `${r.kpisMet}/${r.kpisTotal}` : '—'}</Table.Td>
                 <Table.Td className="num" c={r.openFlags ? 'red.8' : undefined} fw={r.openFlags ? 700 : undefined}>
                   {r.openFlags}
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      )}
+    </Card>
+  );
+}
+
+/** The company's level confirmations (민간 수준확인) and their certificates. */
+export function CompanyLevels({ companyId, archived }: { companyId: string; archived: boolean }) {
+  const { t, i18n } = useTranslation('level');
+  const lang = i18n.language;
+  const navigate = useNavigate();
+  const notify = useNotify();
+  const list = useOp('levels.listForCompany', { companyId });
+  const rows = list.data?.rows ?? [];
+  const start = async () => {
+    try {
+      const r = await call('levels.create', { companyId, projectId: null, assessedOn: localToday() });
+      void navigate(`/levels/${r.id}`);
+    } catch (err) {
+      notify.failed(err);
+    }
+  };
+  return (
+    <Card withBorder>
+      <Group justify="space-between" mb="sm">
+        <Title order={2} size="h4">
+          {t('listTitle')}
+        </Title>
+        {!archived && (
+          <Button size="xs" variant="default" onClick={() => void start()}>
+            {t('start')}
+          </Button>
+        )}
+      </Group>
+      {rows.length === 0 ? (
+        <Text size="sm" c="dimmed">
+          {t('none')}
+        </Text>
+      ) : (
+        <Table>
+          <Table.Tbody>
+            {rows.map((r) => (
+              <Table.Tr key={r.id}>
+                <Table.Td>
+                  <Text component={Link} to={`/levels/${r.id}`} size="sm" fw={600} c="indigo.8">
+                    {formatDate(r.assessedOn, lang)}
+                  </Text>
+                </Table.Td>
+                <Table.Td>
+                  {t('levelN', { level: r.result.capabilityLevel })} · {t(`builtLevels.${r.result.builtLevel}`)}
+                </Table.Td>
+                <Table.Td>
+                  {r.certificate ? (
+                    <Badge variant="light" color={r.certificate.revoked ? 'red' : 'teal'} c={r.certificate.revoked ? 'red.9' : 'teal.9'} ff="monospace">
+                      {r.certificate.number}
+                    </Badge>
+                  ) : (
+                    <Badge variant="outline" color={r.finalizedAt ? 'indigo' : 'yellow'} c={r.finalizedAt ? 'indigo.9' : 'yellow.9'}>
+                      {t(r.finalizedAt ? 'finalShort' : 'draft')}
+                    </Badge>
+                  )}
                 </Table.Td>
               </Table.Tr>
             ))}
