@@ -12,6 +12,7 @@ import { dispatch } from '../services/dispatch.ts';
 import { createHandlers } from '../services/handlers.ts';
 import type { SecretProtector } from '../services/keystore.ts';
 import { createLogger, type Logger } from '../services/logger.ts';
+import { folderExporter } from '../services/exporter.ts';
 import { dialogExporter } from './exporter.ts';
 import { resolvePaths, type AppPaths } from './paths.ts';
 import { hardenSessions } from './security.ts';
@@ -97,7 +98,8 @@ async function main(): Promise<void> {
       appVersion: app.getVersion(),
       nativeBinding: paths.nativeBinding,
       fontsDir: paths.fontsDir,
-      exporter: dialogExporter(() => mainWindow),
+      // DX_EXPORT_DIR (automated runs only) saves exports to a folder instead of asking with a dialog.
+      exporter: process.env.DX_EXPORT_DIR ? folderExporter(process.env.DX_EXPORT_DIR) : dialogExporter(() => mainWindow),
       secretProtector: osKeyStore(),
     });
   } catch (err) {

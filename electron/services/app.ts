@@ -10,6 +10,7 @@ import { CertificateService, CERTIFICATE_TABLES } from './certificates.ts';
 import { DiagnosisService, DIAGNOSIS_TABLES } from './diagnoses.ts';
 import { KeyStore, type SecretProtector } from './keystore.ts';
 import { PostbuildService, POSTBUILD_TABLES } from './postbuild.ts';
+import { WorklistService } from './worklist.ts';
 import { ProjectService, PROJECT_TABLES } from './projects.ts';
 import path from 'node:path';
 import { localToday } from '#shared/domain/dates';
@@ -57,6 +58,7 @@ export interface AppServices {
   suppliers: SupplierService;
   projects: ProjectService;
   postbuild: PostbuildService;
+  worklist: WorklistService;
   certificates: CertificateService;
   keys: KeyStore;
   reports: ReportService;
@@ -114,6 +116,7 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
     suppliers,
     projects,
     postbuild: new PostbuildService(database.sqlite, mutations, projects, files, today),
+    worklist: new WorklistService(database.sqlite, settings, today),
     certificates: new CertificateService(database.sqlite, mutations, files, keys, fontsDir, () => settings.get('issuing_office') ?? 'DXM', today),
     keys,
     reports: new ReportService(fontsDir, assessments, organizations, actions, diagnoses),

@@ -336,7 +336,7 @@ export class CertificateService {
     );
     r.paragraph('위 기업의 스마트공장 수준을 확인하였음을 증명합니다. This certifies the smart-factory level of the company above.', { size: 10 });
     r.signatures(
-      view.signatures.map((s) => ({ role: s.role === 'lead' ? '책임 평가위원 / Lead assessor' : '평가위원 / Assessor', name: s.signerName, png: signatures.get(s.role) ?? null, signedAt: formatDate(s.signedAt, 'ko') })),
+      view.signatures.map((s) => ({ role: s.role === 'lead' ? '책임 평가위원 / Lead assessor' : '공동 평가위원 / Co-assessor', name: s.signerName, png: signatures.get(s.role) ?? null, signedAt: formatDate(s.signedAt, 'ko') })),
     );
     r.ensure(140);
     const y = r.doc.y + 6;

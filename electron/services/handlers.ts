@@ -25,6 +25,8 @@ export function createHandlers(s: AppServices): Handlers {
       return { language };
     },
     'dashboard.summary': () => dashboardSummary(s.database.sqlite),
+    'worklist.list': (input) => s.worklist.list(input),
+    'worklist.remind': () => s.worklist.remind(),
 
     'companies.list': (input) => orgs.list('company', input),
     'companies.get': ({ id }) => orgs.get('company', id),

@@ -16,6 +16,7 @@ import { OrgDetailPage } from './pages/OrgDetailPage.tsx';
 import { OrgFormPage } from './pages/OrgFormPage.tsx';
 import { OrgListPage } from './pages/OrgListPage.tsx';
 import { SettingsPage } from './pages/SettingsPage.tsx';
+import { OverdueBadge, useDueReminder } from './worklist/Worklist.tsx';
 
 const NAV = [
   { to: '/', key: 'nav.dashboard', icon: IconLayoutDashboard, end: true },
@@ -52,6 +53,7 @@ export function App() {
   const { t } = useTranslation();
   const location = useLocation();
   const active = (to: string, end?: boolean) => (end ? location.pathname === to : location.pathname.startsWith(to));
+  useDueReminder();
   return (
     <AppShell header={{ height: 56 }} navbar={{ width: 232, breakpoint: 0 }} padding="lg">
       <a className="skip-link" href="#main-content">
@@ -82,6 +84,7 @@ export function App() {
             label={t(item.key)}
             leftSection={<item.icon size={18} stroke={1.6} aria-hidden />}
             active={active(item.to, 'end' in item ? item.end : false)}
+            rightSection={item.to === '/' ? <OverdueBadge /> : undefined}
           />
         ))}
       </AppShell.Navbar>

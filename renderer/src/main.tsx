@@ -41,6 +41,8 @@ const cssVariablesResolver: CSSVariablesResolver = () => ({
     ),
     // Orange 9 on the light orange background is only 3.9:1.
     '--mantine-color-orange-light-color': '#9c3608',
+    // Teal 9 on the light teal background is under 4.5:1 for small text (badges, alert titles).
+    '--mantine-color-teal-light-color': '#075e49',
   },
   dark: {},
 });

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { REGION_CODES } from '../domain/regions.ts';
+import { DUE_KINDS } from '../domain/worklist.ts';
+import { id } from '../schemas/common.ts';
 import { op } from './op.ts';
 
 export const LANGUAGES = ['ko', 'en'] as const;
@@ -35,4 +37,37 @@ export const appContract = {
       actionsDue: z.number(),
     }),
   ),
+  /**
+   * What is due across the companies on this laptop (or one mentor pair's): stabilisation ending,
+   * post-build checks, the free after-service year closing, certificates lapsing, follow-up actions;
+   * earliest first, overdue included.
+   */
+  'worklist.list': op(
+    z.object({ pairId: id.optional(), horizonDays: z.number().int().min(1).max(366).default(60) }),
+    z.object({
+      today: z.string(),
+      items: z.array(
+        z.object({
+          kind: z.enum(DUE_KINDS),
+          dueOn: z.string(),
+          status: z.enum(['overdue', 'soon', 'upcoming']),
+          /** Days from today (negative when overdue). */
+          daysLeft: z.number(),
+          refId: z.string(),
+          /** Where the item opens: a project, a certificate's confirmation, or the company. */
+          link: z.string(),
+          orgId: z.string(),
+          orgName: z.string(),
+          /** Project title, certificate number or action title. */
+          subject: z.string(),
+        }),
+      ),
+      counts: z.object({ overdue: z.number(), soon: z.number(), upcoming: z.number() }),
+    }),
+  ),
+  /**
+   * The start-up reminder: says whether to show it (once a day per device, and only when something is
+   * overdue or due this week) and records that it was shown.
+   */
+  'worklist.remind': op(z.object({}), z.object({ show: z.boolean(), overdue: z.number(), soon: z.number() })),
 } as const;

@@ -3,7 +3,7 @@ import { IconCircleCheck, IconCircleX, IconDownload, IconShieldCheck } from '@ta
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { OpOutput } from '#shared/contract/index';
-import { formatDate } from '#shared/domain/format';
+import { formatDate, formatDateTime } from '#shared/domain/format';
 import { call, useOp } from '../api.ts';
 import { readAsBase64 } from '../assessment/Evidence.tsx';
 import { EmptyState, PageHeader, useNotify } from '../components/common.tsx';
@@ -58,7 +58,7 @@ export function CertificatesPage() {
         {v && (
           <Alert mt="sm" color={genuine && v.register?.status !== 'revoked' ? 'teal' : 'red'} icon={genuine ? <IconCircleCheck aria-hidden /> : <IconCircleX aria-hidden />} title={t(genuine ? 'verifyGenuine' : 'verifyNotGenuine', { file: verified.file })} data-testid="verify-result">
             <List size="sm">
-              <List.Item>{v.signature.valid ? t('sigValid', { signer: v.signature.signer ?? '', at: v.signature.signedAt ?? '' }) : t('sigInvalid', { problem: t(v.signature.problem ?? 'verify.malformed') })}</List.Item>
+              <List.Item>{v.signature.valid ? t('sigValid', { signer: v.signature.signer ?? '', at: v.signature.signedAt ? formatDateTime(v.signature.signedAt, lang) : '' }) : t('sigInvalid', { problem: t(v.signature.problem ?? 'verify.malformed') })}</List.Item>
               <List.Item>{v.hashMatches ? t('hashOk') : t('hashBad')}</List.Item>
               <List.Item>{v.register ? t(`registerStatus.${v.register.status}`, { number: v.register.number, reason: v.register.revokedReason ?? '' }) : t('registerUnknown', { number: v.number ?? '—' })}</List.Item>
             </List>
@@ -92,7 +92,7 @@ export function CertificatesPage() {
                   <Table.Td>{formatDate(r.issuedOn, lang)}</Table.Td>
                   <Table.Td>{formatDate(r.validUntil, lang)}</Table.Td>
                   <Table.Td>
-                    <Badge color={STATUS_COLOR[r.status]} variant="light" c={`${STATUS_COLOR[r.status]}.9`}>
+                    <Badge color={STATUS_COLOR[r.status]} variant="light">
                       {t(`statuses.${r.status}`)}
                     </Badge>
                     {r.revokedReason && (

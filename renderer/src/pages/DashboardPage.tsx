@@ -5,6 +5,7 @@ import { formatNumber } from '#shared/domain/format';
 import { regionName } from '#shared/domain/regions';
 import { useOp } from '../api.ts';
 import { EmptyState, ErrorAlert, PageHeader } from '../components/common.tsx';
+import { Worklist } from '../worklist/Worklist.tsx';
 
 function Stat({ label, value, to, lang }: { label: string; value: number; to?: string; lang: string }) {
   const content = (
@@ -55,6 +56,7 @@ export function DashboardPage() {
         <Stat label={t('dashboard.visitsThisMonth')} value={s.visitsThisMonth} lang={lang} />
         <Stat label={t('dashboard.actionsDue')} value={s.actionsDue} lang={lang} />
       </SimpleGrid>
+      {!empty && <Worklist />}
       {empty ? (
         <Card withBorder>
           <EmptyState title={t('dashboard.emptyTitle')} description={t('dashboard.emptyBody')} />

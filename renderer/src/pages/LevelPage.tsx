@@ -73,6 +73,11 @@ function LevelForm({ data }: { data: View }) {
             <Button variant="default" component={Link} to={`/companies/${data.companyId}`}>
               {data.companyName}
             </Button>
+            {data.projectId && (
+              <Button variant="default" component={Link} to={`/projects/${data.projectId}`}>
+                {t('project')}
+              </Button>
+            )}
             {!locked && (
               <Button disabled={!result.complete} onClick={() => setSignOpen(true)}>
                 {t('finalize')}

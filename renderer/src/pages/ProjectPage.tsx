@@ -4,7 +4,7 @@ import { IconAlertTriangle, IconEdit, IconFileImport, IconFlag, IconLock, IconPh
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useParams } from 'react-router';
+import { Link, useParams, useSearchParams } from 'react-router';
 import type { OpOutput } from '#shared/contract/index';
 import { formatDate, formatDateRange, formatDateTime, formatKrw, formatNumber } from '#shared/domain/format';
 import { localToday } from '#shared/domain/dates';
@@ -16,6 +16,7 @@ import { l10n } from '../assessment/ItemInput.tsx';
 import { readAsBase64 } from '../assessment/Evidence.tsx';
 import { SignatureField, type Signature } from '../assessment/SignatureField.tsx';
 import { ErrorAlert, Field, PageHeader, useErrorText, useNotify } from '../components/common.tsx';
+import { StartLevelButton } from '../project/ProjectCards.tsx';
 import { StandingBadge } from '../supplier/SupplierPanels.tsx';
 
 type Project = OpOutput<'projects.get'>;
@@ -24,6 +25,8 @@ export function ProjectPage() {
   const { id = '' } = useParams();
   const { t, i18n } = useTranslation(['project', 'common']);
   const lang = i18n.language;
+  const [params, setParams] = useSearchParams();
+  const tab = params.get('tab') ?? 'overview';
   const project = useOp('projects.get', { id }, { placeholderData: undefined });
   if (project.error) return <ErrorAlert error={project.error} />;
   const p = project.data;
@@ -46,13 +49,14 @@ export function ProjectPage() {
             <Button variant="default" component={Link} to={`/companies/${p.companyId}`}>
               {p.companyName}
             </Button>
+            <StartLevelButton companyId={p.companyId} projectId={p.id} />
             <Button component={Link} to={`/projects/${p.id}/edit`} leftSection={<IconEdit size={16} aria-hidden />}>
               {t('common:actions.edit')}
             </Button>
           </>
         }
       />
-      <Tabs defaultValue="overview" keepMounted={false}>
+      <Tabs value={tab} onChange={(v) => setParams(v && v !== 'overview' ? { tab: v } : {}, { replace: true })} keepMounted={false}>
         <Tabs.List>
           <Tabs.Tab value="overview">{t('tabs.overview')}</Tabs.Tab>
           <Tabs.Tab value="check">{t('tabs.check')}</Tabs.Tab>

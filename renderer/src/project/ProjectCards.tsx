@@ -1,5 +1,5 @@
 import { Badge, Button, Card, Group, Table, Text, Title } from '@mantine/core';
-import { IconAlertTriangle, IconPlus } from '@tabler/icons-react';
+import { IconAlertTriangle, IconCertificate, IconPlus } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
 import { localToday } from '#shared/domain/dates';
@@ -139,29 +139,15 @@ export function TrackRecordCard({ supplierId }: { supplierId: string }) {
 export function CompanyLevels({ companyId, archived }: { companyId: string; archived: boolean }) {
   const { t, i18n } = useTranslation('level');
   const lang = i18n.language;
-  const navigate = useNavigate();
-  const notify = useNotify();
   const list = useOp('levels.listForCompany', { companyId });
   const rows = list.data?.rows ?? [];
-  const start = async () => {
-    try {
-      const r = await call('levels.create', { companyId, projectId: null, assessedOn: localToday() });
-      void navigate(`/levels/${r.id}`);
-    } catch (err) {
-      notify.failed(err);
-    }
-  };
   return (
     <Card withBorder>
       <Group justify="space-between" mb="sm">
         <Title order={2} size="h4">
           {t('listTitle')}
         </Title>
-        {!archived && (
-          <Button size="xs" variant="default" onClick={() => void start()}>
-            {t('start')}
-          </Button>
-        )}
+        {!archived && <StartLevelButton companyId={companyId} projectId={null} size="xs" />}
       </Group>
       {rows.length === 0 ? (
         <Text size="sm" c="dimmed">
@@ -197,5 +183,25 @@ export function CompanyLevels({ companyId, archived }: { companyId: string; arch
         </Table>
       )}
     </Card>
+  );
+}
+
+/** Starts a level confirmation today, for the company or for the factory one of its projects built. */
+export function StartLevelButton({ companyId, projectId, size }: { companyId: string; projectId: string | null; size?: 'xs' }) {
+  const { t } = useTranslation('level');
+  const navigate = useNavigate();
+  const notify = useNotify();
+  const start = async () => {
+    try {
+      const r = await call('levels.create', { companyId, projectId, assessedOn: localToday() });
+      void navigate(`/levels/${r.id}`);
+    } catch (err) {
+      notify.failed(err);
+    }
+  };
+  return (
+    <Button size={size} variant="default" leftSection={<IconCertificate size={16} aria-hidden />} onClick={() => void start()}>
+      {t('start')}
+    </Button>
   );
 }
