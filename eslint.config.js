@@ -76,6 +76,17 @@ export default tseslint.config(
     files: ['db/**/*.ts'],
     rules: restrict(node(['electron', 'react', 'pino', 'better-sqlite3']), [nodePattern, { group: ['**/electron/**', '**/renderer/**', '**/server/**'], message: 'db/ imports only drizzle and shared/.' }]),
   },
+  // server/ sees shared/ (through #shared/*), Node and npm packages; never the desktop app's code. A relative
+  // import that climbs out of server/ is refused whatever it names, so `../db` inside server/ stays allowed.
+  ...[1, 2, 3, 4].map((depth) => ({
+    files: [`server/${'*/'.repeat(depth - 1)}*.ts`],
+    rules: restrict(['electron', 'better-sqlite3', 'react', 'react-dom'], [
+      // A group entry '#db/*' would be a gitignore comment and match nothing, hence the regex.
+      { regex: '^#db/', message: 'server/ imports only shared/ (#shared/*), Node and npm packages.' },
+      { group: ['electron/*', 'drizzle-orm/better-sqlite3', 'drizzle-orm/better-sqlite3/*', 'react/*', '**/electron/**', '**/renderer/**'], message: 'server/ imports only shared/ (#shared/*), Node and npm packages.' },
+      { group: [`${'../'.repeat(depth)}*`], message: 'server/ imports only shared/ (#shared/*), Node and npm packages; no relative path out of server/.' },
+    ]),
+  })),
   {
     files: ['test/**', 'bench/**', 'scripts/**', '*.config.ts'],
     rules: { 'no-console': 'off' },
