@@ -142,6 +142,9 @@ async function main(): Promise<void> {
   }
   r.close();
 
+  // (h) level certificate: render + sign (steady state, the assessor key already made) and offline verify
+  const cert = await benchCertificates();
+
   // (e) renderer bundle
   const assets = path.join(repo, 'out', 'renderer', 'assets');
   let raw = 0;
@@ -177,6 +180,12 @@ async function main(): Promise<void> {
     diagnosisReportP50Ms: median(diagnosisTimes),
     diagnosisReportMaxMs: Math.max(...diagnosisTimes),
     diagnosisReportBytes: diagnosisBytes,
+    certificateFirstIssueMs: cert.firstIssueMs,
+    certificateIssueP50Ms: median(cert.issueTimes),
+    certificateIssueMaxMs: Math.max(...cert.issueTimes),
+    certificateVerifyP50Ms: median(cert.verifyTimes),
+    certificateVerifyMaxMs: Math.max(...cert.verifyTimes),
+    certificateBytes: cert.bytes,
     rendererJsBytes: bundleBuilt ? raw : null,
     rendererJsGzipBytes: bundleBuilt ? gzip : null,
   };
@@ -195,6 +204,11 @@ async function main(): Promise<void> {
     ['assessment report size, KB', Math.round(pdfBytes / 1024), '≤ 1,024', pdfBytes <= 1024 * 1024],
     ['diagnosis report render p50, ms', results.diagnosisReportP50Ms, '≤ 500', results.diagnosisReportP50Ms <= 500],
     ['diagnosis report render max, ms', results.diagnosisReportMaxMs, '', null],
+    ['certificate first issue (makes key), ms', results.certificateFirstIssueMs, '', null],
+    ['certificate render + sign p50, ms', results.certificateIssueP50Ms, '≤ 300', results.certificateIssueP50Ms <= 300],
+    ['certificate render + sign max, ms', results.certificateIssueMaxMs, '', null],
+    ['certificate verify p50, ms', results.certificateVerifyP50Ms, '≤ 100', results.certificateVerifyP50Ms <= 100],
+    ['certificate verify max, ms', results.certificateVerifyMaxMs, '', null],
     ['renderer JS gzip, KB', bundleBuilt ? Math.round(gzip / 1024) : null, '≤ 1,536', bundleBuilt ? gzip <= 1.5 * 1024 * 1024 : null],
   ];
   process.stdout.write(`\nDX Mentor foundation bench — ${companies.toLocaleString('en')} companies, ${os.cpus().length} cores, Node ${process.version}\n\n`);
@@ -210,6 +224,51 @@ async function main(): Promise<void> {
   fs.writeFileSync(path.join(outDir, `foundation-${results.date.slice(0, 10)}.json`), json);
   fs.writeFileSync(path.join(outDir, 'latest.json'), json);
   process.stdout.write(`\nwritten to bench/results/foundation-${results.date.slice(0, 10)}.json\n`);
+}
+
+/** Issues 12 certificates in a fresh database (the first one also creates the P12 key) and verifies each. */
+async function benchCertificates(): Promise<{ firstIssueMs: number; issueTimes: number[]; verifyTimes: number[]; bytes: number }> {
+  const { levelConfirmationV1 } = await import('../shared/instruments/level-confirmation-v1.ts');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dx-bench-cert-'));
+  const c = createAppServices({ dbFile: path.join(dir, 'dx.db'), migrationsFolder, logger, appVersion: 'bench', keysDir: path.join(dir, 'keys') });
+  const h = createHandlers(c);
+  const ok = async <T>(name: string, input: unknown): Promise<T> => {
+    const res = (await dispatch(h, name, input, logger)) as { ok: boolean; value?: T; error?: unknown };
+    if (!res.ok) throw new Error(`${name}: ${JSON.stringify(res.error)}`);
+    return res.value as T;
+  };
+  const png = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=';
+  const { id: companyId } = await ok<{ id: string }>('companies.create', {
+    brn: '220-81-62517', name: '한빛정밀', representative: '김대표', region: '41', address: '경기도 안산시 단원구', ksicCode: '29171', industryName: '', employees: 40, foundedOn: null, notes: '', financials: [], contacts: [],
+  });
+  const confirmations: string[] = [];
+  for (let i = 0; i < 13; i++) {
+    const { id } = await ok<{ id: string }>('levels.create', { companyId, projectId: null, assessedOn: '2026-11-20' });
+    for (const [j, a] of levelConfirmationV1.areas.entries()) await ok('levels.saveStep', { confirmationId: id, areaId: a.id, step: 2 + ((i + j) % 4), evidence: `${a.id} 현장 확인` });
+    await ok('levels.finalize', { id, signatures: [{ role: 'lead', name: '김평가', png }, { role: 'second', name: '이평가', png }] });
+    confirmations.push(id);
+  }
+  const pass = 'bench-passphrase';
+  let t0 = performance.now();
+  await c.certificates.issue(confirmations[0] as string, pass);
+  const firstIssueMs = performance.now() - t0;
+  const issueTimes: number[] = [];
+  const verifyTimes: number[] = [];
+  let bytes = 0;
+  for (const id of confirmations.slice(1)) {
+    t0 = performance.now();
+    const issued = await c.certificates.issue(id, pass);
+    issueTimes.push(performance.now() - t0);
+    const pdf = c.certificates.pdf(issued.id).pdf;
+    bytes = pdf.length;
+    t0 = performance.now();
+    const v = c.certificates.verify(pdf);
+    verifyTimes.push(performance.now() - t0);
+    if (!v.signature.valid || !v.hashMatches) throw new Error('bench certificate did not verify');
+  }
+  c.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+  return { firstIssueMs, issueTimes, verifyTimes, bytes };
 }
 
 await main();
