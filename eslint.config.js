@@ -26,7 +26,7 @@ export default tseslint.config(
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {
-      parserOptions: { project: ['tsconfig.e2e.json', 'tsconfig.node.json', 'tsconfig.web.json'], tsconfigRootDir: import.meta.dirname },
+      parserOptions: { project: ['tsconfig.e2e.json', 'tsconfig.node.json', 'tsconfig.web.json', 'tsconfig.server.json'], tsconfigRootDir: import.meta.dirname },
       globals: { ...globals.node },
     },
     rules: {
