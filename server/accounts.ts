@@ -98,11 +98,17 @@ export class AccountService {
     const generated = password === undefined ? crypto.randomBytes(18).toString('base64url') : null;
     const passwordHash = await hashPassword(password ?? (generated as string));
     const now = this.now();
-    await this.db.transaction(async (tx) => {
-      const orgId = uuidv7();
-      await tx.insert(organizations).values({ id: orgId, name: '중앙 관리 / Central office', kind: 'other', region: null, createdAt: now });
-      await tx.insert(users).values({ id: uuidv7(), organizationId: orgId, email, displayName: 'Administrator', role: 'admin', region: null, passwordHash, createdAt: now });
-    });
+    try {
+      await this.db.transaction(async (tx) => {
+        const orgId = uuidv7();
+        await tx.insert(organizations).values({ id: orgId, name: '중앙 관리 / Central office', kind: 'other', region: null, createdAt: now });
+        await tx.insert(users).values({ id: uuidv7(), organizationId: orgId, email, displayName: 'Administrator', role: 'admin', region: null, passwordHash, createdAt: now });
+      });
+    } catch (error) {
+      // Two instances starting on one empty PostgreSQL database: the other one created the administrator.
+      if (isUniqueViolation(error)) return { created: false, generatedPassword: null };
+      throw error;
+    }
     return { created: true, generatedPassword: generated };
   }
 }

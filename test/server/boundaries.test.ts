@@ -23,6 +23,9 @@ describe('server/ boundaries', () => {
     ['server/routes/bad.ts', "import { App } from '../../renderer/src/App.tsx';\nexport const x = App;\n"],
     ['server/db/deep/bad.ts', "import { x } from '../../../db/index.ts';\nexport const y = x;\n"],
     ['shared/domain/bad.ts', "import { buildServer } from '../../server/app.ts';\nexport const x = buildServer;\n"],
+    // '#db/*' subpath imports are caught too (a plain group pattern starting with '#' matches nothing).
+    ['shared/domain/bad.ts', "import { companies } from '#db/schema';\nexport const x = companies;\n"],
+    ['renderer/src/pages/Bad.tsx', "import { companies } from '#db/schema';\nexport const x = companies;\n"],
   ])('%s may not import what %j imports', async (file, code) => {
     expect(await rulesFor(file, code)).toContain('no-restricted-imports');
   });
