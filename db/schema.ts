@@ -328,6 +328,8 @@ export const attachments = sqliteTable(
     mime: text('mime').notNull(),
     size: integer('size').notNull(),
     fileName: text('file_name').notNull(),
+    /** Perceptual hash (64-bit dHash, hex) of an image, to find near-duplicate evidence photos; null when undecodable. */
+    phash: text('phash'),
   },
 );
 

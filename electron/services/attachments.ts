@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { AppError, notFound } from '#shared/contract/errors';
 import { attachments } from '#db/schema';
+import { perceptualHash } from './image-hash.ts';
 import type { Tx } from './mutations.ts';
 
 export const MAX_ATTACHMENT_BYTES = 15 * 1024 * 1024;
@@ -34,7 +35,7 @@ export class AttachmentStore {
     if (!mime) throw new AppError({ code: 'validation', messageKey: 'errors.validation', fields: { data: { key: 'validation.imageType' } } });
     const sha256 = this.writeOnce(bytes);
     const [existing] = tx.all('SELECT id FROM attachments WHERE sha256 = ?', [sha256]) as { id: string }[];
-    return existing?.id ?? tx.insert(attachments, { sha256, mime, size: bytes.length, fileName });
+    return existing?.id ?? tx.insert(attachments, { sha256, mime, size: bytes.length, fileName, phash: perceptualHash(bytes, mime) });
   }
 
   /** Stores a PDF the app produced (a signed certificate) by content; returns its hash. No row: the owner records the hash. */

@@ -95,7 +95,7 @@ export function inspectCertificatePdf(pdf: Buffer): { signature: SignatureCheck;
   const text = pdf.toString('latin1');
   const dataB64 = infoString(text, 'DXCertificate');
   const hash = infoString(text, 'DXCertificateHash') ?? null;
-  let data: CertificateData | null = null;
+  let data: CertificateData | null;
   try {
     data = dataB64 ? (JSON.parse(Buffer.from(dataB64, 'base64').toString('utf8')) as CertificateData) : null;
   } catch {

@@ -11,7 +11,8 @@ import exifr from 'exifr';
 import { AppError, notFound } from '#shared/contract/errors';
 import { localToday } from '#shared/domain/dates';
 import { KPI_DEFINITIONS } from '#shared/domain/programmes';
-import { redFlags, type RedFlag, type RedFlagRule } from '#shared/domain/red-flags';
+import { isNearDuplicate } from '#shared/domain/image-hash';
+import { redFlags, type PhotoElsewhere, type RedFlag, type RedFlagRule } from '#shared/domain/red-flags';
 import { aggregate, summariseUsage, type UsageDay, type UsageKind, type UsageSummary } from '#shared/domain/utilisation';
 import { LOWER_IS_BETTER, postbuildV1, type CheckItem } from '#shared/instruments/postbuild-v1';
 import { isoDate } from '#shared/schemas/common';
@@ -237,9 +238,7 @@ export class PostbuildService {
   redFlags(projectId: string): { flags: (RedFlag & { finding: { status: 'cleared' | 'confirmed'; note: string; recordedBy: string; at: string } | null })[] } {
     const p = this.projects.get(projectId);
     const photos = this.photos(projectId);
-    const hashes = [...new Set(photos.map((x) => x.sha256))];
-    const supplierIds = p.suppliers.map((s) => s.id);
-    const sameHashElsewhere = hashes.length ? this.hashUses(hashes, projectId, p.companyId, supplierIds) : [];
+    const photoElsewhere = this.photoUses(projectId, p.companyId, p.suppliers.map((s) => s.id));
     const peers = (
       this.sqlite
         .prepare('SELECT sw_labour_krw * 1.0 / scope_units AS r FROM projects WHERE id <> ? AND deleted_at IS NULL AND sw_labour_krw > 0 AND scope_units > 0')
@@ -251,7 +250,7 @@ export class PostbuildService {
       usage: this.usageDays(projectId),
       photos,
       documents: this.documents(projectId),
-      sameHashElsewhere,
+      photoElsewhere,
       peerLabourPerUnit: peers,
     });
     const findings = new Map(
@@ -268,31 +267,51 @@ export class PostbuildService {
     return { flags: flags.map((f) => ({ ...f, finding: findings.get(f.rule) ?? null })) };
   }
 
-  /** Where else the same photo bytes appear: another company's records, or another project of a shared supplier. */
-  private hashUses(hashes: string[], projectId: string, companyId: string, supplierIds: string[]) {
-    const marks = hashes.map(() => '?').join(',');
+  /**
+   * Where else this project's photos appear: the same bytes, or a near-duplicate image (perceptual hash),
+   * in another company's records or in another project of a shared supplier.
+   */
+  private photoUses(projectId: string, companyId: string, supplierIds: string[]): PhotoElsewhere[] {
+    const own = this.sqlite
+      .prepare(
+        `SELECT DISTINCT a.sha256, a.phash FROM project_photos pp JOIN attachments a ON a.id = pp.attachment_id
+         WHERE pp.project_id = ? AND pp.deleted_at IS NULL`,
+      )
+      .all(projectId) as { sha256: string; phash: string | null }[];
+    if (own.length === 0) return [];
+    const marks = own.map(() => '?').join(',');
+    const hashes = own.map((o) => o.sha256);
+    // Candidates: the same bytes, or any other image with a perceptual hash (compared below).
+    const match = `(a.sha256 IN (${marks}) OR a.phash IS NOT NULL)`;
     const rows = this.sqlite
       .prepare(
-        `SELECT a.sha256, o.id AS org_id, o.name, pp.project_id AS project_id FROM project_photos pp
+        `SELECT a.sha256, a.phash, o.id AS org_id, o.name, pp.project_id AS project_id FROM project_photos pp
            JOIN attachments a ON a.id = pp.attachment_id JOIN projects p ON p.id = pp.project_id JOIN organizations o ON o.id = p.org_id
-           WHERE a.sha256 IN (${marks}) AND pp.deleted_at IS NULL AND pp.project_id <> ?
+           WHERE ${match} AND pp.deleted_at IS NULL AND pp.project_id <> ?
          UNION ALL
-         SELECT a.sha256, o.id, o.name, NULL FROM visit_photos vp
+         SELECT a.sha256, a.phash, o.id, o.name, NULL FROM visit_photos vp
            JOIN attachments a ON a.id = vp.attachment_id JOIN visits v ON v.id = vp.visit_id JOIN organizations o ON o.id = v.org_id
-           WHERE a.sha256 IN (${marks}) AND vp.deleted_at IS NULL
+           WHERE ${match} AND vp.deleted_at IS NULL
          UNION ALL
-         SELECT a.sha256, o.id, o.name, NULL FROM answer_evidence e
+         SELECT a.sha256, a.phash, o.id, o.name, NULL FROM answer_evidence e
            JOIN attachments a ON a.id = e.attachment_id JOIN assessments s ON s.id = e.assessment_id JOIN organizations o ON o.id = s.org_id
-           WHERE a.sha256 IN (${marks}) AND e.deleted_at IS NULL`,
+           WHERE ${match} AND e.deleted_at IS NULL`,
       )
-      .all(...hashes, projectId, ...hashes, ...hashes) as { sha256: string; org_id: string; name: string; project_id: string | null }[];
+      .all(...hashes, projectId, ...hashes, ...hashes) as { sha256: string; phash: string | null; org_id: string; name: string; project_id: string | null }[];
     const supplierOf = this.sqlite.prepare(
       `SELECT o.name FROM project_suppliers ps JOIN organizations o ON o.id = ps.supplier_id WHERE ps.project_id = ? AND ps.deleted_at IS NULL AND ps.supplier_id IN (${supplierIds.map(() => '?').join(',') || "''"}) LIMIT 1`,
     );
-    return rows.map((r) => {
-      const shared = r.project_id && supplierIds.length ? (supplierOf.get(r.project_id, ...supplierIds) as { name: string } | undefined) : undefined;
-      return { sha256: r.sha256, companyName: r.name, otherCompany: r.org_id !== companyId, sharedSupplier: shared?.name ?? null };
-    });
+    const out: PhotoElsewhere[] = [];
+    for (const r of rows) {
+      for (const o of own) {
+        const kind = r.sha256 === o.sha256 ? 'same' : o.phash && r.phash && isNearDuplicate(o.phash, r.phash) ? 'near' : null;
+        if (!kind) continue;
+        const shared = r.project_id && supplierIds.length ? (supplierOf.get(r.project_id, ...supplierIds) as { name: string } | undefined) : undefined;
+        out.push({ sha256: o.sha256, match: kind, companyName: r.name, otherCompany: r.org_id !== companyId, sharedSupplier: shared?.name ?? null });
+      }
+    }
+    // Exact copies first: they are the stronger evidence.
+    return out.sort((x, y) => (x.match === y.match ? 0 : x.match === 'same' ? -1 : 1));
   }
 
   recordFinding(projectId: string, rule: RedFlagRule, status: 'cleared' | 'confirmed', note: string, recordedBy: string): void {

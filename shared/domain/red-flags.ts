@@ -24,6 +24,14 @@ export interface RedFlag {
   params: Record<string, string | number>;
 }
 
+export interface PhotoElsewhere {
+  sha256: string;
+  match: 'same' | 'near';
+  companyName: string;
+  otherCompany: boolean;
+  sharedSupplier: string | null;
+}
+
 export interface RedFlagInput {
   today: string;
   project: {
@@ -37,8 +45,11 @@ export interface RedFlagInput {
   usage: readonly UsageDay[];
   photos: readonly { fileName: string; sha256: string; takenAt: string | null }[];
   documents: readonly { title: string; datedOn: string; submittedOn: string }[];
-  /** Other records holding the same photo bytes: at another company, or at another project of a shared supplier. */
-  sameHashElsewhere: readonly { sha256: string; companyName: string; otherCompany: boolean; sharedSupplier: string | null }[];
+  /**
+   * Other records holding one of the project's photos (by the photo's sha256): the same bytes, or a
+   * near-duplicate image; at another company, or at another project of a shared supplier.
+   */
+  photoElsewhere: readonly PhotoElsewhere[];
   /** Labour per scope unit (KRW) of the other projects that report both figures. */
   peerLabourPerUnit: readonly number[];
 }
@@ -80,10 +91,10 @@ export function redFlags(input: RedFlagInput): RedFlag[] {
   }
 
   for (const photo of input.photos) {
-    const other = input.sameHashElsewhere.find((x) => x.sha256 === photo.sha256 && x.otherCompany);
-    if (other) out.push({ rule: 'photo_reused_other_company', params: { file: photo.fileName, company: other.companyName } });
-    const site = input.sameHashElsewhere.find((x) => x.sha256 === photo.sha256 && x.sharedSupplier !== null);
-    if (site) out.push({ rule: 'screenshot_same_supplier_sites', params: { file: photo.fileName, company: site.companyName, supplier: site.sharedSupplier as string } });
+    const other = input.photoElsewhere.find((x) => x.sha256 === photo.sha256 && x.otherCompany);
+    if (other) out.push({ rule: 'photo_reused_other_company', params: { file: photo.fileName, company: other.companyName, match: other.match } });
+    const site = input.photoElsewhere.find((x) => x.sha256 === photo.sha256 && x.sharedSupplier !== null);
+    if (site) out.push({ rule: 'screenshot_same_supplier_sites', params: { file: photo.fileName, company: site.companyName, supplier: site.sharedSupplier as string, match: site.match } });
     if (p.contractOn && photo.takenAt && photo.takenAt.slice(0, 10) < p.contractOn) {
       out.push({ rule: 'photo_before_contract', params: { file: photo.fileName, takenOn: photo.takenAt.slice(0, 10), contractOn: p.contractOn } });
     }

@@ -574,7 +574,7 @@ function RedFlags({ projectId }: { projectId: string }) {
                   )}
                 </Group>
                 <Text size="sm" mt={4}>
-                  {t(`flags.rules.${f.rule}.why`, fmt(f.params))}
+                  {t(`flags.rules.${f.rule}.why`, { ...fmt(f.params), ...(f.params.match === 'near' ? { context: 'near' } : {}) })}
                 </Text>
                 {f.finding && (
                   <Text size="xs" c="dimmed" mt={4}>

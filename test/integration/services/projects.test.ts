@@ -1,10 +1,37 @@
 import ExcelJS from 'exceljs';
+import jpeg from 'jpeg-js';
+import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
 import { companyData, openApp, snapshot, supplierData, useCleanup, type TestApp } from '../fixtures.ts';
 
 useCleanup();
 
 const png = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=';
+
+/** A synthetic "screen": bands and blocks whose layout depends on `seed`, drawn at any size (RGBA). */
+function picture(width: number, height: number, seed: number) {
+  const data = Buffer.alloc(width * height * 4);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const u = x / width;
+      const v = y / height;
+      const block = Math.floor(u * (3 + seed)) + Math.floor(v * (2 + 2 * seed));
+      const g = seed === 1 ? (block % 2 ? 200 : 40) + u * 40 : ((block * 97) % 255) * (1 - v * 0.5);
+      const o = (y * width + x) * 4;
+      data[o] = g;
+      data[o + 1] = Math.min(255, g + 10);
+      data[o + 2] = Math.max(0, g - 10);
+      data[o + 3] = 255;
+    }
+  }
+  return { width, height, data };
+}
+const pngFile = (img: { width: number; height: number; data: Buffer }) => {
+  const p = new PNG({ width: img.width, height: img.height });
+  img.data.copy(p.data);
+  return PNG.sync.write(p);
+};
+const jpg = (img: { width: number; height: number; data: Buffer }, quality: number) => jpeg.encode(img, quality).data;
 
 function appOn(today: string): TestApp {
   return openApp({ now: () => new Date(`${today}T12:00:00`).getTime() });
@@ -203,8 +230,8 @@ describe('red flags on real records, the mentor’s finding, and the supplier’
     await app.ok('projects.saveDocuments', { projectId: id, documents: [{ title: '검수확인서', datedOn: '2025-12-22', submittedOn: '2025-12-21' }] });
     const { flags } = await app.ok('flags.list', { projectId: id });
     expect(flags.map((f) => [f.rule, f.params])).toEqual([
-      ['photo_reused_other_company', { file: 'line.jpg', company: '다른정밀' }],
-      ['screenshot_same_supplier_sites', { file: 'line.jpg', company: '다른정밀', supplier: '스마트솔루션' }],
+      ['photo_reused_other_company', { file: 'line.jpg', company: '다른정밀', match: 'same' }],
+      ['screenshot_same_supplier_sites', { file: 'line.jpg', company: '다른정밀', supplier: '스마트솔루션', match: 'same' }],
       ['photo_before_contract', { file: 'line.jpg', takenOn: '2025-02-10', contractOn: '2025-02-20' }],
       ['document_after_submission', { title: '검수확인서', datedOn: '2025-12-22', submittedOn: '2025-12-21' }],
     ]);
@@ -214,6 +241,27 @@ describe('red flags on real records, the mentor’s finding, and the supplier’
     // The supplier's track record: two projects, three flags still open at each (the other has the same photo too).
     const record = await app.ok('suppliers.trackRecord', { id: supplierId });
     expect(record.rows.map((r) => [r.companyName, r.openFlags])).toEqual(expect.arrayContaining([['대한정밀', 3], ['다른정밀', 3]]));
+  });
+
+  it('finds a near-duplicate of a photo (the same picture resized and recompressed) at another company, not an unrelated one', async () => {
+    const app = appOn('2026-03-15');
+    const { id, input } = await setup(app);
+    const { id: other } = await app.ok('companies.create', companyData({ name: '다른정밀' }));
+    const { id: third } = await app.ok('companies.create', companyData({ name: '세번째금속' }));
+    // Other suppliers: only the company-level flag is in question here.
+    const { id: s2 } = await app.ok('suppliers.create', supplierData({ name: '다른솔루션' }));
+    const { id: otherProject } = await app.ok('projects.create', { ...input, supplierIds: [s2], companyId: other });
+    const { id: thirdProject } = await app.ok('projects.create', { ...input, supplierIds: [s2], companyId: third });
+    // The original screen capture as PNG; the "other company's" copy: the same picture at 3/4 size as JPEG.
+    await app.ok('projects.addPhoto', { projectId: id, fileName: 'mes-screen.png', caption: '', data: pngFile(picture(640, 480, 1)).toString('base64') });
+    await app.ok('projects.addPhoto', { projectId: otherProject, fileName: 'copy.jpg', caption: '', data: jpg(picture(480, 360, 1), 70).toString('base64') });
+    // A different picture at a third company.
+    await app.ok('projects.addPhoto', { projectId: thirdProject, fileName: 'other.jpg', caption: '', data: jpg(picture(640, 480, 2), 90).toString('base64') });
+    const { flags } = await app.ok('flags.list', { projectId: id });
+    expect(flags.map((f) => [f.rule, f.params])).toEqual([['photo_reused_other_company', { file: 'mes-screen.png', company: '다른정밀', match: 'near' }]]);
+    expect((await app.ok('flags.list', { projectId: thirdProject })).flags).toEqual([]);
+    const hashes = app.sqlite.prepare('SELECT file_name, phash FROM attachments ORDER BY file_name').all() as { file_name: string; phash: string | null }[];
+    expect(hashes.every((h) => /^[0-9a-f]{16}$/.test(h.phash ?? ''))).toBe(true);
   });
 
   it('refuses a file that is not an image for a project photo', async () => {

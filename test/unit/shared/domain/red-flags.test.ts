@@ -7,7 +7,7 @@ const base: RedFlagInput = {
   usage: Array.from({ length: 40 }, (_, i) => ({ kind: 'login' as const, day: `2026-01-${String((i % 28) + 1).padStart(2, '0')}`, users: ['kim'], events: 3 })),
   photos: [{ fileName: 'mes.jpg', sha256: 'a', takenAt: '2025-05-01T10:00:00.000Z' }],
   documents: [{ title: '완료보고서', datedOn: '2025-12-18', submittedOn: '2025-12-19' }],
-  sameHashElsewhere: [],
+  photoElsewhere: [],
   peerLabourPerUnit: [2_000_000, 1_800_000, 2_100_000, 1_900_000, 2_200_000],
 };
 const rules = (input: RedFlagInput) => redFlags(input).map((f) => f.rule);
@@ -43,12 +43,16 @@ describe('red flags: each rule fires on its pattern and stays quiet otherwise', 
   });
 
   it('the same photo at a different company, and the same screenshot at another site of the same supplier', () => {
-    const elsewhere = [{ sha256: 'a', companyName: '다른정밀', otherCompany: true, sharedSupplier: '스마트솔루션' }];
-    expect(redFlags({ ...base, sameHashElsewhere: elsewhere })).toEqual([
-      { rule: 'photo_reused_other_company', params: { file: 'mes.jpg', company: '다른정밀' } },
-      { rule: 'screenshot_same_supplier_sites', params: { file: 'mes.jpg', company: '다른정밀', supplier: '스마트솔루션' } },
+    const elsewhere = [{ sha256: 'a', match: 'same' as const, companyName: '다른정밀', otherCompany: true, sharedSupplier: '스마트솔루션' }];
+    expect(redFlags({ ...base, photoElsewhere: elsewhere })).toEqual([
+      { rule: 'photo_reused_other_company', params: { file: 'mes.jpg', company: '다른정밀', match: 'same' } },
+      { rule: 'screenshot_same_supplier_sites', params: { file: 'mes.jpg', company: '다른정밀', supplier: '스마트솔루션', match: 'same' } },
     ]);
-    expect(rules({ ...base, sameHashElsewhere: [{ sha256: 'b', companyName: '다른정밀', otherCompany: true, sharedSupplier: null }] })).toEqual([]);
+    expect(rules({ ...base, photoElsewhere: [{ sha256: 'b', match: 'same', companyName: '다른정밀', otherCompany: true, sharedSupplier: null }] })).toEqual([]);
+    // A near-duplicate image (re-saved, resized) raises the same flag and says so.
+    expect(redFlags({ ...base, photoElsewhere: [{ ...elsewhere[0]!, match: 'near', sharedSupplier: null }] })).toEqual([
+      { rule: 'photo_reused_other_company', params: { file: 'mes.jpg', company: '다른정밀', match: 'near' } },
+    ]);
   });
 
   it('a photo taken (by its metadata) before the contract date', () => {
