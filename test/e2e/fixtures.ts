@@ -85,7 +85,7 @@ async function harnessApp(browser: Browser, dbFile: string): Promise<AppHandle> 
 async function electronApp(dbFile: string): Promise<AppHandle> {
   let app: ElectronApplication;
   const launch = async () => {
-    app = await _electron.launch({ args: [repo, `--db=${dbFile}`], cwd: repo, env: { ...process.env, DX_EXPORT_DIR: path.join(path.dirname(dbFile), 'exports') } as Record<string, string> });
+    app = await _electron.launch({ args: [repo, `--db=${dbFile}`], cwd: repo, env: { ...process.env, DX_EXPORT_DIR: path.join(path.dirname(dbFile), 'exports') } });
     const page = await app.firstWindow();
     await page.getByRole('heading', { level: 1 }).first().waitFor();
     return page;
