@@ -1,0 +1,76 @@
+/**
+ * The sync protocol between a laptop and the central service (architecture: Data; issue 6). A laptop pushes
+ * the entries of its change log as ops; the server stores each op once (by op id), checks that the user may
+ * write that record and field, merges it per field (shared/sync/merge.ts) and gives it a server sequence
+ * number. A laptop pulls ops by server sequence and applies them with the same merge code.
+ */
+import { z } from 'zod';
+
+/** A hybrid logical clock timestamp (shared/sync/hlc.ts): `<ISO millis>-<counter hex>-<device>`. */
+export const hlcString = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z-[0-9a-f]{4}-[A-Za-z0-9_-]{1,64}$/, { error: 'validation.hlc' });
+const ident = z.string().regex(/^[a-z][a-z0-9_]{0,62}$/, { error: 'validation.identifier' });
+
+/** One field change, as the change log holds it. */
+export const changeOp = z.object({
+  /** UUIDv7, unique across every device: a re-sent op is recognised and stored once. */
+  opId: z.uuid(),
+  tbl: ident,
+  rowId: z.string().min(1).max(64),
+  field: ident,
+  /** JSON text of the new value; null clears the field. */
+  value: z.string().max(1_000_000).nullable(),
+  hlc: hlcString,
+  deviceId: z.string().min(1).max(64),
+  userId: z.string().min(1).max(64),
+  /** The field's clock as the device saw it when the change was made (null: the device saw no value). */
+  base: hlcString.nullable(),
+});
+export type ChangeOp = z.infer<typeof changeOp>;
+
+/** Push batches stay under this many ops and this many bytes of JSON. */
+export const MAX_PUSH_OPS = 500;
+export const MAX_PUSH_BYTES = 512 * 1024;
+
+export const pushRequest = z.object({ ops: z.array(changeOp).min(1).max(MAX_PUSH_OPS) });
+export type PushRequest = z.infer<typeof pushRequest>;
+
+export const REJECT_REASONS = ['forbidden', 'forbiddenField', 'locked', 'invalid', 'unknownTable'] as const;
+export type RejectReason = (typeof REJECT_REASONS)[number];
+
+/** Per op: stored (now or earlier), or refused with a reason the laptop keeps and shows. */
+export const pushResult = z.discriminatedUnion('status', [
+  z.object({ opId: z.string(), status: z.literal('accepted'), seq: z.number().int(), duplicate: z.boolean() }),
+  z.object({ opId: z.string(), status: z.literal('rejected'), reason: z.enum(REJECT_REASONS), messageKey: z.string() }),
+]);
+export const pushResponse = z.object({ results: z.array(pushResult) });
+export type PushResponse = z.infer<typeof pushResponse>;
+
+export const MAX_PULL_OPS = 1000;
+export const pullRequest = z.object({ after: z.number().int().min(0), limit: z.number().int().min(1).max(MAX_PULL_OPS).default(MAX_PULL_OPS) });
+
+/** A server-stamped op: what pull returns. */
+export const serverOp = changeOp.extend({ seq: z.number().int() });
+export type ServerOp = z.infer<typeof serverOp>;
+
+/** Two concurrent edits of one field with different values, kept for the people to resolve. */
+export const conflictRecord = z.object({
+  id: z.string(),
+  tbl: z.string(),
+  rowId: z.string(),
+  field: z.string(),
+  /** The value the merge kept (last writer wins on clock, then device) and the one it did not. */
+  kept: z.object({ opId: z.string(), value: z.string().nullable(), hlc: z.string(), deviceId: z.string(), userId: z.string() }),
+  other: z.object({ opId: z.string(), value: z.string().nullable(), hlc: z.string(), deviceId: z.string(), userId: z.string() }),
+  seq: z.number().int(),
+});
+export type ConflictRecord = z.infer<typeof conflictRecord>;
+
+export const pullResponse = z.object({
+  ops: z.array(serverOp),
+  conflicts: z.array(conflictRecord),
+  /** The cursor to send next time (the last sequence in this page, or `after` when the page is empty). */
+  cursor: z.number().int(),
+  /** More pages wait. */
+  more: z.boolean(),
+});
+export type PullResponse = z.infer<typeof pullResponse>;
