@@ -62,6 +62,8 @@ export const conflictRecord = z.object({
   kept: z.object({ opId: z.string(), value: z.string().nullable(), hlc: z.string(), deviceId: z.string(), userId: z.string() }),
   other: z.object({ opId: z.string(), value: z.string().nullable(), hlc: z.string(), deviceId: z.string(), userId: z.string() }),
   seq: z.number().int(),
+  /** The server sequence of the op that settled it (an edit made after seeing the kept value); null while open. */
+  resolvedSeq: z.number().int().nullable(),
 });
 export type ConflictRecord = z.infer<typeof conflictRecord>;
 
