@@ -37,9 +37,29 @@ export const changeLog = sqliteTable(
     userId: text('user_id').notNull(),
     /** The field's clock as this device saw it before the change (null: first write). */
     base: text('base'),
+    /** The server's sequence number once the server has committed the op (pushed or pulled); null: not yet sent. */
+    serverSeq: integer('server_seq'),
+    /** Why the server refused the op (kept on the device, shown to the user); null unless refused. */
+    rejectedReason: text('rejected_reason'),
+    rejectedKey: text('rejected_key'),
+    /** 0 for a pulled op this app version could not apply (a table or field it does not know yet). */
+    applied: integer('applied').notNull().default(1),
   },
-  (t) => [index('change_log_row').on(t.tbl, t.rowId, t.field)],
+  (t) => [index('change_log_row').on(t.tbl, t.rowId, t.field), index('change_log_outbox').on(t.serverSeq, t.rejectedReason, t.seq)],
 );
+
+/** Conflicts the server recorded: two concurrent edits of one field with different values, both kept. */
+export const syncConflicts = sqliteTable('sync_conflicts', {
+  id: text('id').primaryKey(),
+  tbl: text('tbl').notNull(),
+  rowId: text('row_id').notNull(),
+  field: text('field').notNull(),
+  /** JSON {opId, value, hlc, deviceId, userId} of the value the merge kept and of the other one. */
+  kept: text('kept').notNull(),
+  other: text('other').notNull(),
+  seq: integer('seq').notNull(),
+  resolvedSeq: integer('resolved_seq'),
+});
 
 /** Current clock of every field; decides per-field merges. (WITHOUT ROWID in the migration: the key is the row.) */
 export const fieldClocks = sqliteTable(

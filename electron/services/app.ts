@@ -11,6 +11,7 @@ import { DiagnosisService, DIAGNOSIS_TABLES } from './diagnoses.ts';
 import { KeyStore, type SecretProtector } from './keystore.ts';
 import { PostbuildService, POSTBUILD_TABLES } from './postbuild.ts';
 import { WorklistService } from './worklist.ts';
+import { SyncService } from './sync.ts';
 import { ProjectService, PROJECT_TABLES } from './projects.ts';
 import path from 'node:path';
 import { localToday } from '#shared/domain/dates';
@@ -59,6 +60,7 @@ export interface AppServices {
   projects: ProjectService;
   postbuild: PostbuildService;
   worklist: WorklistService;
+  sync: SyncService;
   certificates: CertificateService;
   keys: KeyStore;
   reports: ReportService;
@@ -84,7 +86,7 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
   const mutations = new MutationLayer(
     database.sqlite,
     { deviceId: settings.deviceId(), userId: settings.userId(), now },
-    [...SYNCED_TABLES.map((table) => ({ table })), ...ASSESSMENT_TABLES, ...DIAGNOSIS_TABLES, ...SUPPLIER_TABLES, ...PROJECT_TABLES, ...POSTBUILD_TABLES, ...CERTIFICATE_TABLES],
+    [...SYNCED_TABLES.map((table) => ({ table, ...(table === financials ? { naturalKey: ['orgId', 'fiscalYear'] } : {}) })), ...ASSESSMENT_TABLES, ...DIAGNOSIS_TABLES, ...SUPPLIER_TABLES, ...PROJECT_TABLES, ...POSTBUILD_TABLES, ...CERTIFICATE_TABLES],
   );
   const search = new SearchIndex(database.sqlite);
   const organizations = new OrganizationService(database.sqlite, mutations, search, today);
@@ -117,6 +119,7 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
     projects,
     postbuild: new PostbuildService(database.sqlite, mutations, projects, files, today),
     worklist: new WorklistService(database.sqlite, settings, today),
+    sync: new SyncService(database.sqlite, mutations, settings.deviceId(), opts.logger, now),
     certificates: new CertificateService(database.sqlite, mutations, files, keys, fontsDir, () => settings.get('issuing_office') ?? 'DXM', today),
     keys,
     reports: new ReportService(fontsDir, assessments, organizations, actions, diagnoses),

@@ -358,9 +358,9 @@ export class CertificateService {
 
 export const CERTIFICATE_TABLES: TableSpec[] = [
   { table: levelConfirmations, lockColumn: 'finalizedAt' },
-  { table: levelAnswers, parent: { column: 'confirmationId', table: levelConfirmations } },
+  { table: levelAnswers, parent: { column: 'confirmationId', table: levelConfirmations }, naturalKey: ['confirmationId', 'areaId'] },
   { table: levelSignatures, parent: { column: 'confirmationId', table: levelConfirmations } },
   // Issued certificates are immutable from the start (issuedAt is always set), revocations too.
   { table: certificates, lockColumn: 'issuedAt' },
-  { table: certificateRevocations, lockColumn: 'revokedAt' },
+  { table: certificateRevocations, lockColumn: 'revokedAt', naturalKey: ['certificateId'] },
 ];

@@ -290,7 +290,7 @@ export class DiagnosisService {
 
 export const DIAGNOSIS_TABLES: TableSpec[] = [
   { table: diagnoses, lockColumn: 'finalizedAt' },
-  { table: diagnosisAnswers, parent: { column: 'diagnosisId', table: diagnoses } },
+  { table: diagnosisAnswers, parent: { column: 'diagnosisId', table: diagnoses }, naturalKey: ['diagnosisId', 'itemId'] },
   { table: diagnosisPlanItems, parent: { column: 'diagnosisId', table: diagnoses } },
   { table: diagnosisSignatures, parent: { column: 'diagnosisId', table: diagnoses } },
 ];

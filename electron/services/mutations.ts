@@ -4,12 +4,13 @@
  * field's clock before the change), and advances the per-field clock. Sync ships the log; the per-field
  * clocks decide merges. Locked (signed / finalised) rows refuse every change.
  */
+import crypto from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { getTableColumns, getTableName } from 'drizzle-orm';
 import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
 import { uuidv7 } from 'uuidv7';
 import { AppError, notFound } from '#shared/contract/errors';
-import { hlcTick, hlcToString, parseHlc, type HlcState } from '#shared/sync/hlc';
+import { hlcReceive, hlcTick, hlcToString, parseHlc, type HlcState } from '#shared/sync/hlc';
 
 export type SqlValue = string | number | null;
 export type Values = Record<string, SqlValue>;
@@ -23,6 +24,12 @@ export interface TableSpec {
   lockColumn?: string;
   /** Rows that belong to a lockable parent (answers of an assessment) are immutable once it is locked. */
   parent?: { column: string; table: SQLiteTable };
+  /**
+   * Properties that identify the row (answer of one item in one assessment). The row id is derived from them,
+   * so two laptops that create "the same" row offline create one row, whose fields then merge; with random
+   * ids they would make two rows that collide on the unique index when they meet.
+   */
+  naturalKey?: string[];
 }
 
 interface ResolvedSpec {
@@ -31,6 +38,13 @@ interface ResolvedSpec {
   columns: Map<string, string>;
   lockColumn?: string;
   parent?: { column: string; table: SQLiteTable };
+  naturalKey?: string[];
+}
+
+/** A UUID (version 8, RFC 9562) derived from the table and the natural key's values. */
+export function naturalId(table: string, values: SqlValue[]): string {
+  const h = crypto.createHash('sha256').update(JSON.stringify([table, ...values])).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-8${h.slice(13, 16)}-${((parseInt(h.slice(16, 17), 16) & 0x3) | 0x8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
 export interface WriteContext {
@@ -74,7 +88,7 @@ export class MutationLayer {
       for (const [prop, col] of Object.entries(getTableColumns(spec.table))) {
         if (!OWNED.has(prop)) columns.set(prop, col.name);
       }
-      this.specs.set(spec.table, { name: getTableName(spec.table), columns, lockColumn: spec.lockColumn, parent: spec.parent });
+      this.specs.set(spec.table, { name: getTableName(spec.table), columns, lockColumn: spec.lockColumn, parent: spec.parent, naturalKey: spec.naturalKey });
     }
     const saved = this.stmt('SELECT value FROM meta WHERE key = ?').get(HLC_KEY) as { value: string } | undefined;
     this.clock = saved ? parseHlc(saved.value) : { millis: 0, counter: 0, node: ctx.deviceId };
@@ -95,6 +109,25 @@ export class MutationLayer {
   /** The clock's current value (for tests and diagnostics). */
   currentClock(): string {
     return hlcToString(this.clock);
+  }
+
+  /**
+   * Sync: merges a clock seen on an op from another device, so this device's next edit is ordered after it
+   * (never before what the mentor has seen), however wrong either laptop's wall clock is.
+   */
+  observe(remote: string): void {
+    this.clock = hlcReceive(this.clock, parseHlc(remote), this.ctx.now());
+  }
+
+  /** Sync: the SQL column names of a registered table (by SQL name), or undefined for a table this version does not know. */
+  columnsOf(tableName: string): Set<string> | undefined {
+    for (const spec of this.specs.values()) if (spec.name === tableName) return new Set(spec.columns.values());
+    return undefined;
+  }
+
+  /** The SQL names of the registered (synced) tables. */
+  tableNames(): string[] {
+    return [...this.specs.values()].map((s) => s.name);
   }
 
   /** Runs `fn` in one transaction: all of its writes and log entries land together or not at all. */
@@ -179,7 +212,7 @@ export class Tx {
   insert(table: SQLiteTable, values: Values): string {
     const spec = this.layer.spec(table);
     const ctx = this.layer.context();
-    const id = uuidv7();
+    const id = spec.naturalKey ? naturalId(spec.name, spec.naturalKey.map((k) => values[k] ?? null)) : uuidv7();
     const now = new Date(ctx.now()).toISOString();
     const props = Object.keys(values).filter((p) => values[p] !== undefined);
     for (const p of props) if (!spec.columns.has(p)) throw new Error(`unknown column ${spec.name}.${p}`);
@@ -222,6 +255,33 @@ export class Tx {
     const row = this.requireRow(spec, table, id);
     if (row.deleted_at === null) return false;
     this.write(spec, id, [['deleted_at', null]]);
+    return true;
+  }
+
+  /**
+   * Sync: writes fields that came from the server (already merged by the shared rule), without logging them
+   * again (the caller records the ops) and without the lock checks (the server checked them). Creates the row
+   * when it does not exist yet; returns false when it cannot be created yet (a required field has not arrived).
+   */
+  writeRemote(tableName: string, id: string, fields: [string, SqlValue][], meta: { createdAt: string; originDevice: string }): boolean {
+    const now = new Date(this.layer.context().now()).toISOString();
+    const exists = this.layer.stmt(`SELECT 1 FROM "${tableName}" WHERE id = ?`).get(id) !== undefined;
+    if (exists) {
+      if (fields.length === 0) return true;
+      this.layer.stmt(`UPDATE "${tableName}" SET ${fields.map(([c]) => `"${c}" = ?`).join(', ')}, updated_at = ? WHERE id = ?`).run(...fields.map(([, v]) => v), now, id);
+    } else {
+      const cols = ['id', 'created_at', 'updated_at', 'origin_device', ...fields.map(([c]) => c)];
+      try {
+        this.layer
+          .stmt(`INSERT INTO "${tableName}" (${cols.map((c) => `"${c}"`).join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`)
+          .run(id, meta.createdAt, now, meta.originDevice, ...fields.map(([, v]) => v));
+      } catch (err) {
+        // Only "not yet complete" is expected here; the statement alone was rolled back.
+        if (err instanceof Error && /NOT NULL constraint failed|FOREIGN KEY constraint failed/.test(err.message)) return false;
+        throw err;
+      }
+    }
+    this.after(tableName, id);
     return true;
   }
 

@@ -429,10 +429,10 @@ async function readTable(fileName: string, bytes: Buffer): Promise<{ headers: st
 
 export const POSTBUILD_TABLES: TableSpec[] = [
   { table: postbuildChecks, lockColumn: 'signedAt' },
-  { table: postbuildAnswers, parent: { column: 'checkId', table: postbuildChecks } },
-  { table: usageImports },
-  { table: usageDays },
+  { table: postbuildAnswers, parent: { column: 'checkId', table: postbuildChecks }, naturalKey: ['checkId', 'itemId'] },
+  { table: usageImports, naturalKey: ['projectId', 'kind', 'sha256'] },
+  { table: usageDays, naturalKey: ['projectId', 'kind', 'day'] },
   { table: projectPhotos },
   { table: projectDocuments },
-  { table: redFlagFindings },
+  { table: redFlagFindings, naturalKey: ['projectId', 'ruleId'] },
 ];

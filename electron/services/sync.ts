@@ -1,0 +1,260 @@
+/**
+ * The sync client (issue 6). Push: this device's change-log entries not yet committed by the server, in
+ * batches under the protocol's size limit; each op is marked sent only when the server answers that it
+ * committed it, or marked refused with the server's reason (kept, shown, never dropped). Pull: pages of
+ * server ops after the cursor, each page and the new cursor applied in one local transaction through the
+ * shared merge; ops for rows that cannot exist yet (their parent has not arrived) or for tables and fields
+ * this version does not know wait in the log and are applied later.
+ */
+import type Database from 'better-sqlite3';
+import { mergeField } from '#shared/sync/merge';
+import { MAX_PULL_OPS, MAX_PUSH_BYTES, MAX_PUSH_OPS, type ChangeOp, type ConflictRecord, type ServerOp } from '#shared/sync/protocol';
+import type { Logger } from './logger.ts';
+import type { MutationLayer, SqlValue } from './mutations.ts';
+import type { SyncTransport } from './sync-transport.ts';
+
+const CURSOR_KEY = 'sync_cursor';
+const LAST_SYNC_KEY = 'sync_last_success';
+
+export interface SyncStatus {
+  /** Ops of this device the server has not committed yet. */
+  pending: number;
+  /** When the oldest of them was made (ISO), or null. */
+  oldestPendingAt: string | null;
+  rejected: number;
+  openConflicts: number;
+  cursor: number;
+  lastSuccessAt: string | null;
+}
+
+export interface SyncResult {
+  pushed: number;
+  rejected: number;
+  pulled: number;
+}
+
+interface LogRow {
+  seq: number;
+  op_id: string;
+  tbl: string;
+  row_id: string;
+  field: string;
+  value: string | null;
+  hlc: string;
+  device_id: string;
+  user_id: string;
+  base: string | null;
+}
+
+/** The ISO time at the start of an HLC string. */
+const hlcTime = (hlc: string) => hlc.slice(0, 24);
+
+export class SyncService {
+  constructor(
+    private readonly sqlite: Database.Database,
+    private readonly mutations: MutationLayer,
+    private readonly deviceId: string,
+    private readonly logger: Logger,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  status(): SyncStatus {
+    const pending = this.sqlite
+      .prepare('SELECT count(*) AS n, min(hlc) AS oldest FROM change_log WHERE server_seq IS NULL AND rejected_reason IS NULL AND device_id = ?')
+      .get(this.deviceId) as { n: number; oldest: string | null };
+    const n = (sql: string, ...p: unknown[]) => (this.sqlite.prepare(sql).get(...p) as { n: number }).n;
+    return {
+      pending: pending.n,
+      oldestPendingAt: pending.oldest ? hlcTime(pending.oldest) : null,
+      rejected: n('SELECT count(*) AS n FROM change_log WHERE rejected_reason IS NOT NULL AND device_id = ?', this.deviceId),
+      openConflicts: n('SELECT count(*) AS n FROM sync_conflicts WHERE resolved_seq IS NULL'),
+      cursor: this.cursor(),
+      lastSuccessAt: this.meta(LAST_SYNC_KEY) ?? null,
+    };
+  }
+
+  /** One full round: push everything pending, then pull until the server has nothing more. */
+  async syncOnce(transport: SyncTransport): Promise<SyncResult> {
+    const pushed = await this.push(transport);
+    const pulled = await this.pull(transport);
+    this.setMeta(LAST_SYNC_KEY, new Date(this.now()).toISOString());
+    return { pushed: pushed.accepted, rejected: pushed.rejected, pulled };
+  }
+
+  /** Sends pending ops batch by batch; a failed request throws and leaves every op of that batch pending. */
+  async push(transport: SyncTransport): Promise<{ accepted: number; rejected: number }> {
+    let accepted = 0;
+    let rejected = 0;
+    let after = 0;
+    for (;;) {
+      const batch = this.nextBatch(after);
+      if (batch.length === 0) break;
+      const response = await transport.push(batch.map((r) => this.toOp(r)));
+      const bySeq = new Map(batch.map((r) => [r.op_id, r.seq]));
+      const ack = this.sqlite.prepare('UPDATE change_log SET server_seq = ? WHERE op_id = ? AND server_seq IS NULL');
+      const refuse = this.sqlite.prepare('UPDATE change_log SET rejected_reason = ?, rejected_key = ? WHERE op_id = ? AND server_seq IS NULL');
+      this.sqlite.transaction(() => {
+        for (const r of response.results) {
+          if (!bySeq.has(r.opId)) continue;
+          if (r.status === 'accepted') {
+            ack.run(r.seq, r.opId);
+            accepted++;
+          } else {
+            refuse.run(r.reason, r.messageKey, r.opId);
+            rejected++;
+          }
+        }
+      })();
+      // Ops the server did not answer for stay pending and go again with the next round.
+      after = (batch[batch.length - 1] as LogRow).seq;
+    }
+    return { accepted, rejected };
+  }
+
+  /** Pulls and applies pages until the server says there is no more; returns the number of ops applied. */
+  async pull(transport: SyncTransport, pageSize = MAX_PULL_OPS): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const page = await transport.pull(this.cursor(), pageSize);
+      this.applyPage(page.ops, page.conflicts, page.cursor);
+      total += page.ops.length;
+      if (!page.more || page.ops.length === 0) break;
+    }
+    return total;
+  }
+
+  /** Applies one page and moves the cursor, in one transaction. */
+  applyPage(ops: readonly ServerOp[], conflicts: readonly ConflictRecord[], cursor: number): void {
+    const known = this.sqlite.prepare('SELECT server_seq FROM change_log WHERE op_id = ?');
+    const ack = this.sqlite.prepare('UPDATE change_log SET server_seq = ? WHERE op_id = ?');
+    const insert = this.sqlite.prepare(
+      'INSERT INTO change_log (op_id, tbl, row_id, field, value, hlc, device_id, user_id, base, server_seq, applied) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)',
+    );
+    const upsertConflict = this.sqlite.prepare(
+      `INSERT INTO sync_conflicts (id, tbl, row_id, field, kept, other, seq, resolved_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT(id) DO UPDATE SET resolved_seq = excluded.resolved_seq`,
+    );
+    this.mutations.transaction((tx) => {
+      const touched = new Set<string>();
+      for (const op of ops) {
+        const mine = known.get(op.opId) as { server_seq: number | null } | undefined;
+        if (mine) {
+          // Our own op coming back (its push answer may have been lost): it is committed.
+          if (mine.server_seq === null) ack.run(op.seq, op.opId);
+          continue;
+        }
+        insert.run(op.opId, op.tbl, op.rowId, op.field, op.value, op.hlc, op.deviceId, op.userId, op.base, op.seq);
+        this.mutations.observe(op.hlc);
+        touched.add(`${op.tbl}\u0000${op.rowId}`);
+      }
+      for (const c of conflicts) {
+        upsertConflict.run(c.id, c.tbl, c.rowId, c.field, JSON.stringify(c.kept), JSON.stringify(c.other), c.seq, c.resolvedSeq);
+      }
+      this.materialize(tx, touched);
+      this.setMeta(CURSOR_KEY, String(cursor));
+    });
+  }
+
+  /**
+   * Brings rows up to date with the pulled ops waiting in the log (applied = 0): for each field, the shared
+   * merge decides against the field's current clock. Rows that cannot be written yet stay waiting; waiting
+   * rows are retried until nothing more moves (a child arrives before its parent within one page).
+   */
+  private materialize(tx: Parameters<Parameters<MutationLayer['transaction']>[0]>[0], touched: Set<string>): void {
+    const waiting = this.sqlite.prepare('SELECT DISTINCT tbl, row_id FROM change_log WHERE applied = 0').all() as { tbl: string; row_id: string }[];
+    for (const w of waiting) touched.add(`${w.tbl}\u0000${w.row_id}`);
+    const opsOf = this.sqlite.prepare('SELECT * FROM change_log WHERE tbl = ? AND row_id = ? AND applied = 0 ORDER BY hlc');
+    const clockOf = this.sqlite.prepare('SELECT c.hlc, l.value, l.op_id, l.device_id, l.user_id FROM field_clocks c LEFT JOIN change_log l ON l.hlc = c.hlc AND l.tbl = c.tbl AND l.row_id = c.row_id AND l.field = c.field WHERE c.tbl = ? AND c.row_id = ? AND c.field = ?');
+    const setClock = this.sqlite.prepare('INSERT INTO field_clocks (tbl, row_id, field, hlc) VALUES (?, ?, ?, ?) ON CONFLICT(tbl, row_id, field) DO UPDATE SET hlc = excluded.hlc');
+    const done = this.sqlite.prepare('UPDATE change_log SET applied = 1 WHERE tbl = ? AND row_id = ? AND applied = 0 AND field = ?');
+    const firstOf = this.sqlite.prepare('SELECT hlc, device_id FROM change_log WHERE tbl = ? AND row_id = ? ORDER BY hlc LIMIT 1');
+    let queue = [...touched];
+    for (let round = 0; queue.length > 0 && round < 50; round++) {
+      const retry: string[] = [];
+      for (const key of queue) {
+        const [tbl, rowId] = key.split('\u0000') as [string, string];
+        const columns = this.mutations.columnsOf(tbl);
+        if (!columns) continue; // a table this version does not know: the ops wait for an upgrade
+        const pending = opsOf.all(tbl, rowId) as LogRow[];
+        const winners = new Map<string, LogRow>();
+        for (const op of pending) {
+          if (!columns.has(op.field) && op.field !== 'deleted_at') continue; // unknown field: waits
+          const cur = clockOf.get(tbl, rowId, op.field) as { hlc: string; value: string | null; op_id: string | null; device_id: string | null; user_id: string | null } | undefined;
+          const best = winners.get(op.field);
+          const head = best
+            ? { value: best.value, hlc: best.hlc, opId: best.op_id, deviceId: best.device_id, userId: best.user_id }
+            : cur
+              ? { value: cur.value, hlc: cur.hlc, opId: cur.op_id ?? '', deviceId: cur.device_id ?? '', userId: cur.user_id ?? '' }
+              : undefined;
+          if (mergeField(head, { ...op, opId: op.op_id, deviceId: op.device_id, userId: op.user_id }).apply) winners.set(op.field, op);
+        }
+        const fields = [...winners.values()].map((op) => [op.field, op.value === null ? null : (JSON.parse(op.value) as SqlValue)] as [string, SqlValue]);
+        const first = firstOf.get(tbl, rowId) as { hlc: string; device_id: string };
+        const written = tx.writeRemote(tbl, rowId, fields, { createdAt: hlcTime(first.hlc), originDevice: first.device_id });
+        if (!written) {
+          retry.push(key);
+          continue;
+        }
+        for (const op of winners.values()) setClock.run(tbl, rowId, op.field, op.hlc);
+        for (const field of new Set(pending.map((p) => p.field))) if (columns.has(field) || field === 'deleted_at') done.run(tbl, rowId, field);
+      }
+      if (retry.length === queue.length) break; // nothing moved: the rest waits for more ops
+      queue = retry;
+    }
+  }
+
+  /** Conflicts for the people to resolve (open first). */
+  conflicts(): { id: string; tbl: string; rowId: string; field: string; kept: ConflictRecord['kept']; other: ConflictRecord['other']; resolved: boolean }[] {
+    return (
+      this.sqlite.prepare('SELECT * FROM sync_conflicts ORDER BY resolved_seq IS NOT NULL, seq').all() as {
+        id: string;
+        tbl: string;
+        row_id: string;
+        field: string;
+        kept: string;
+        other: string;
+        resolved_seq: number | null;
+      }[]
+    ).map((c) => ({ id: c.id, tbl: c.tbl, rowId: c.row_id, field: c.field, kept: JSON.parse(c.kept) as ConflictRecord['kept'], other: JSON.parse(c.other) as ConflictRecord['other'], resolved: c.resolved_seq !== null }));
+  }
+
+  /** Ops the server refused, with the reason, newest first. */
+  rejected(): { opId: string; tbl: string; rowId: string; field: string; value: string | null; reason: string; messageKey: string; at: string }[] {
+    return (
+      this.sqlite
+        .prepare('SELECT op_id, tbl, row_id, field, value, rejected_reason, rejected_key, hlc FROM change_log WHERE rejected_reason IS NOT NULL AND device_id = ? ORDER BY seq DESC')
+        .all(this.deviceId) as { op_id: string; tbl: string; row_id: string; field: string; value: string | null; rejected_reason: string; rejected_key: string; hlc: string }[]
+    ).map((r) => ({ opId: r.op_id, tbl: r.tbl, rowId: r.row_id, field: r.field, value: r.value, reason: r.rejected_reason, messageKey: r.rejected_key, at: hlcTime(r.hlc) }));
+  }
+
+  private nextBatch(after: number): LogRow[] {
+    const rows = this.sqlite
+      .prepare('SELECT seq, op_id, tbl, row_id, field, value, hlc, device_id, user_id, base FROM change_log WHERE server_seq IS NULL AND rejected_reason IS NULL AND device_id = ? AND seq > ? ORDER BY seq LIMIT ?')
+      .all(this.deviceId, after, MAX_PUSH_OPS) as LogRow[];
+    // Keep the request under the size limit (a long text or a drawn signature can be large).
+    let bytes = 0;
+    const out: LogRow[] = [];
+    for (const r of rows) {
+      bytes += 200 + (r.value?.length ?? 0);
+      if (out.length > 0 && bytes > MAX_PUSH_BYTES) break;
+      out.push(r);
+    }
+    return out;
+  }
+
+  private toOp(r: LogRow): ChangeOp {
+    return { opId: r.op_id, tbl: r.tbl, rowId: r.row_id, field: r.field, value: r.value, hlc: r.hlc, deviceId: r.device_id, userId: r.user_id, base: r.base };
+  }
+
+  private cursor(): number {
+    return Number(this.meta(CURSOR_KEY) ?? 0);
+  }
+
+  private meta(key: string): string | undefined {
+    return (this.sqlite.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined)?.value;
+  }
+
+  private setMeta(key: string, value: string): void {
+    this.sqlite.prepare('INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
+  }
+}

@@ -1,0 +1,129 @@
+import { describe, expect, it } from 'vitest';
+import { MemoryServer } from '../../../electron/services/sync-transport.ts';
+import { companyData, openApp, useCleanup, type TestApp } from '../fixtures.ts';
+import { FlakyTransport, syncedState } from './helpers.ts';
+
+useCleanup();
+
+async function companyWithAssessment(app: TestApp) {
+  const { id: companyId } = await app.ok('companies.create', companyData({ name: '대한정밀' }));
+  const { id } = await app.ok('assessments.create', { companyId, visitId: null, instrumentId: 'company-dx' });
+  return { companyId, assessmentId: id };
+}
+
+describe('sync client against the merge of the central service', () => {
+  it('a company and an assessment made on one laptop arrive on the other, searchable, with their history', async () => {
+    const server = new MemoryServer();
+    const a = openApp();
+    const b = openApp();
+    const { companyId, assessmentId } = await companyWithAssessment(a);
+    await a.ok('assessments.saveAnswer', { assessmentId, itemId: 'ceo_vision', value: 4 });
+    const first = await a.services.sync.syncOnce(server.transport());
+    expect(first.rejected).toBe(0);
+    expect(first.pushed).toBeGreaterThan(10);
+    expect(a.services.sync.status()).toMatchObject({ pending: 0, rejected: 0 });
+
+    await b.services.sync.syncOnce(server.transport());
+    expect(syncedState(b)).toEqual(syncedState(a));
+    expect((await b.ok('companies.list', { query: '대한' })).rows.map((r) => r.id)).toEqual([companyId]);
+    expect((await b.ok('assessments.get', { id: assessmentId })).answers.ceo_vision?.value).toBe(4);
+    expect((await b.ok('assessments.history', { assessmentId, itemId: 'ceo_vision' })).rows).toHaveLength(1);
+  });
+
+  it('two mentors fill different sections offline; after syncing both laptops hold both, with no conflict', async () => {
+    const server = new MemoryServer();
+    const a = openApp();
+    const b = openApp();
+    const { assessmentId } = await companyWithAssessment(a);
+    await a.services.sync.syncOnce(server.transport());
+    await b.services.sync.syncOnce(server.transport());
+    await a.ok('assessments.saveAnswer', { assessmentId, itemId: 'ceo_vision', value: 4 });
+    await b.ok('assessments.saveAnswer', { assessmentId, itemId: 'org_dedicated', value: 'yes' });
+    await a.services.sync.syncOnce(server.transport());
+    await b.services.sync.syncOnce(server.transport());
+    await a.services.sync.syncOnce(server.transport());
+    for (const app of [a, b]) {
+      const view = await app.ok('assessments.get', { id: assessmentId });
+      expect(view.answers.ceo_vision?.value).toBe(4);
+      expect(view.answers.org_dedicated?.value).toBe('yes');
+    }
+    expect(syncedState(a)).toEqual(syncedState(b));
+    expect(server.conflicts).toEqual([]);
+  });
+
+  it('the same answer changed on both laptops: both see the same value and a conflict with both values', async () => {
+    const server = new MemoryServer();
+    const a = openApp();
+    const b = openApp();
+    const { assessmentId } = await companyWithAssessment(a);
+    await a.ok('assessments.saveAnswer', { assessmentId, itemId: 'ceo_vision', value: 2 });
+    await a.services.sync.syncOnce(server.transport());
+    await b.services.sync.syncOnce(server.transport());
+    await a.ok('assessments.saveAnswer', { assessmentId, itemId: 'ceo_vision', value: 3 });
+    await b.ok('assessments.saveAnswer', { assessmentId, itemId: 'ceo_vision', value: 5 });
+    await a.services.sync.syncOnce(server.transport());
+    await b.services.sync.syncOnce(server.transport());
+    await a.services.sync.syncOnce(server.transport());
+    const values = await Promise.all([a, b].map(async (app) => (await app.ok('assessments.get', { id: assessmentId })).answers.ceo_vision?.value));
+    expect(values[0]).toBe(values[1]);
+    for (const app of [a, b]) {
+      const [c] = app.services.sync.conflicts();
+      expect(c).toMatchObject({ tbl: 'assessment_answers', field: 'value', resolved: false });
+      expect([c?.kept.value, c?.other.value].sort()).toEqual(['"3"', '"5"']);
+      expect(app.services.sync.status().openConflicts).toBe(1);
+    }
+    expect(syncedState(a)).toEqual(syncedState(b));
+  });
+
+  it('a lost answer leaves the ops pending; sending them again stores nothing twice', async () => {
+    const server = new MemoryServer();
+    const flaky = new FlakyTransport(server.transport());
+    const a = openApp();
+    await companyWithAssessment(a);
+    const pending = a.services.sync.status().pending;
+    flaky.pushFaults = ['before'];
+    await expect(a.services.sync.syncOnce(flaky)).rejects.toThrow('network down');
+    expect(server.log).toHaveLength(0);
+    expect(a.services.sync.status().pending).toBe(pending);
+    flaky.pushFaults = ['after'];
+    await expect(a.services.sync.syncOnce(flaky)).rejects.toThrow('connection reset');
+    // The server committed them, but the laptop never heard: they stay pending until it does.
+    expect(server.log).toHaveLength(pending);
+    expect(a.services.sync.status().pending).toBe(pending);
+    const again = await a.services.sync.syncOnce(flaky);
+    expect(again.pushed).toBe(pending);
+    expect(server.log).toHaveLength(pending);
+    expect(a.services.sync.status()).toMatchObject({ pending: 0, rejected: 0 });
+  });
+
+  it('a pull interrupted between pages resumes from the last applied page', async () => {
+    const server = new MemoryServer();
+    const a = openApp();
+    const b = openApp();
+    for (let i = 0; i < 3; i++) await companyWithAssessment(a);
+    await a.services.sync.syncOnce(server.transport());
+    const flaky = new FlakyTransport(server.transport());
+    flaky.pullFaults = [undefined as never, 'after'];
+    await expect(b.services.sync.pull(flaky, 20)).rejects.toThrow('connection reset');
+    const halfway = b.services.sync.status().cursor;
+    expect(halfway).toBe(20);
+    await b.services.sync.pull(flaky, 20);
+    expect(b.services.sync.status().cursor).toBe(server.log.length);
+    expect(syncedState(b)).toEqual(syncedState(a));
+  });
+
+  it('keeps ops for a field this version does not know and applies the rest', async () => {
+    const server = new MemoryServer();
+    const a = openApp();
+    const b = openApp();
+    const { companyId } = await companyWithAssessment(a);
+    await a.services.sync.syncOnce(server.transport());
+    const newer = { opId: '01936a1e-7c4b-7cc0-9a5e-0a1b2c3d4e5f', tbl: 'organizations', rowId: companyId, field: 'esg_grade', value: '"A"', hlc: `${new Date().toISOString()}-0000-future`, deviceId: 'future', userId: 'u', base: null };
+    server.pushSync([newer, { ...newer, opId: '01936a1e-7c4b-7cc0-9a5e-0a1b2c3d4e60', tbl: 'carbon_reports', rowId: 'r1', field: 'total' }]);
+    await b.services.sync.syncOnce(server.transport());
+    expect(syncedState(b)).toEqual(syncedState(a));
+    const waiting = b.sqlite.prepare('SELECT tbl, field FROM change_log WHERE applied = 0 ORDER BY tbl').all();
+    expect(waiting).toEqual([{ tbl: 'carbon_reports', field: 'total' }, { tbl: 'organizations', field: 'esg_grade' }]);
+    expect(b.services.sync.status().cursor).toBe(server.log.length);
+  });
+});

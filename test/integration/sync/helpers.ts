@@ -1,0 +1,43 @@
+/**
+ * Sync test helpers: replicas (real app services on real SQLite files) and what they hold.
+ */
+import type { SyncTransport } from '../../../electron/services/sync-transport.ts';
+import { TransportError } from '../../../electron/services/sync-transport.ts';
+import type { TestApp } from '../fixtures.ts';
+
+/** Bookkeeping columns that are local by nature (when this laptop wrote the row). */
+const LOCAL_COLUMNS = new Set(['created_at', 'updated_at', 'origin_device']);
+
+/** Every synced table's rows without the local bookkeeping: two replicas that converged hold equal values. */
+export function syncedState(app: TestApp): Record<string, Record<string, unknown>[]> {
+  const out: Record<string, Record<string, unknown>[]> = {};
+  for (const tbl of app.services.mutations.tableNames().sort()) {
+    const rows = app.sqlite.prepare(`SELECT * FROM "${tbl}" ORDER BY id`).all() as Record<string, unknown>[];
+    if (rows.length) out[tbl] = rows.map((r) => Object.fromEntries(Object.entries(r).filter(([k]) => !LOCAL_COLUMNS.has(k))));
+  }
+  return out;
+}
+
+/** A transport whose next calls fail in chosen ways: before the server sees the request, or after it committed. */
+export class FlakyTransport implements SyncTransport {
+  /** Queue of failures for the next push calls: 'before' (nothing reaches the server) or 'after' (answer lost). */
+  pushFaults: ('before' | 'after')[] = [];
+  pullFaults: ('before' | 'after')[] = [];
+  constructor(private readonly inner: SyncTransport) {}
+
+  async push(ops: Parameters<SyncTransport['push']>[0]) {
+    const fault = this.pushFaults.shift();
+    if (fault === 'before') throw new TransportError('network down', true);
+    const r = await this.inner.push(ops);
+    if (fault === 'after') throw new TransportError('connection reset before the answer', true);
+    return r;
+  }
+
+  async pull(after: number, limit: number) {
+    const fault = this.pullFaults.shift();
+    if (fault === 'before') throw new TransportError('network down', true);
+    const r = await this.inner.pull(after, limit);
+    if (fault === 'after') throw new TransportError('connection reset before the answer', true);
+    return r;
+  }
+}
