@@ -5,7 +5,7 @@ import { uuidv7 } from 'uuidv7';
 import { hashPassword } from './auth/passwords.ts';
 import { isUniqueViolation, type Db } from './db/index.ts';
 import { organizations, users, type OrganizationKind, type UserRole } from './db/schema.ts';
-import { fieldsError } from './errors.ts';
+import { fieldsError, notFound } from './errors.ts';
 
 export interface OrganizationView {
   id: string;
@@ -23,6 +23,7 @@ export interface UserView {
   role: UserRole;
   region: string | null;
   hasPassword: boolean;
+  mentorId: string | null;
   createdAt: string;
   disabledAt: string | null;
 }
@@ -36,6 +37,7 @@ const userView = (u: typeof users.$inferSelect): UserView => ({
   role: u.role,
   region: u.region,
   hasPassword: u.passwordHash !== null,
+  mentorId: u.mentorId,
   createdAt: u.createdAt.toISOString(),
   disabledAt: u.disabledAt?.toISOString() ?? null,
 });
@@ -58,7 +60,7 @@ export class AccountService {
     return (await this.db.select().from(organizations).orderBy(organizations.name)).map(orgView);
   }
 
-  async createUser(input: { organizationId: string; email: string; displayName: string; role: UserRole; region?: string | null; password?: string }): Promise<UserView> {
+  async createUser(input: { organizationId: string; email: string; displayName: string; role: UserRole; region?: string | null; password?: string; mentorId?: string | null }): Promise<UserView> {
     const [org] = await this.db.select({ id: organizations.id, region: organizations.region }).from(organizations).where(eq(organizations.id, input.organizationId));
     if (!org) throw fieldsError(400, 'validation', 'errors.validation', { organizationId: { key: 'validation.unknownOrganization' } });
     // Hash before touching the table: the insert is then one statement, and a taken address writes nothing.
@@ -74,6 +76,7 @@ export class AccountService {
           role: input.role,
           region: input.region ?? org.region,
           passwordHash,
+          mentorId: input.mentorId ?? null,
           createdAt: this.now(),
         })
         .returning();
@@ -82,6 +85,16 @@ export class AccountService {
       if (isUniqueViolation(error)) throw fieldsError(409, 'conflict', 'errors.user.emailTaken', { email: { key: 'validation.emailTaken' } });
       throw error;
     }
+  }
+
+  /** Sets a user's mentor id and region (what sync scopes them by); fields left out are kept. */
+  async updateUser(id: string, input: { mentorId?: string | null; region?: string | null }): Promise<UserView> {
+    const set: Partial<typeof users.$inferInsert> = {};
+    if (input.mentorId !== undefined) set.mentorId = input.mentorId;
+    if (input.region !== undefined) set.region = input.region;
+    const [row] = await this.db.update(users).set(set).where(eq(users.id, id)).returning();
+    if (!row) throw notFound('user');
+    return userView(row);
   }
 
   async listUsers(): Promise<UserView[]> {

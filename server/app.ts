@@ -15,6 +15,8 @@ import { ApiError, apiError, type ApiErrorBody } from './errors.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { authRoutes } from './routes/auth.ts';
 import { certificateRoutes } from './routes/certificates.ts';
+import { syncRoutes } from './routes/sync.ts';
+import { SyncService } from './sync/service.ts';
 
 export interface ServerOptions {
   /** A database to open (and close with the app), or an open one the caller keeps ownership of. */
@@ -69,6 +71,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     accounts: new AccountService(database.db, now),
     auth: new AuthService(database.db, { now, accessTokenTtlSeconds: options.accessTokenTtlSeconds ?? 15 * 60, enrolmentCodeTtlSeconds: options.enrolmentCodeTtlSeconds ?? 24 * 3600 }),
     certificates: new CertificateService(database.db, now),
+    sync: new SyncService(database.db, now),
     rateLimits,
     now,
     version: VERSION,
@@ -123,6 +126,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   authRoutes(app, ctx);
   adminRoutes(app, ctx);
   certificateRoutes(app, ctx);
+  syncRoutes(app, ctx);
 
   await app.ready();
   return app;

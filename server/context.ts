@@ -4,6 +4,7 @@ import type { AccountService } from './accounts.ts';
 import type { AuthService, Principal } from './auth/service.ts';
 import type { CertificateService } from './certificates.ts';
 import type { ServerDatabase } from './db/index.ts';
+import type { SyncService } from './sync/service.ts';
 
 export interface RateLimits {
   /** Length of every rate-limit window, ms. */
@@ -18,15 +19,18 @@ export interface RateLimits {
   deviceToken: number;
   /** Public certificate lookups (JSON and the HTML page). */
   publicLookup: number;
+  /** Sync requests (push, pull, snapshot) per device (per access token). */
+  sync: number;
 }
 
-export const DEFAULT_RATE_LIMITS: RateLimits = { windowMs: 60_000, global: 600, login: 10, enrol: 10, deviceToken: 60, publicLookup: 120 };
+export const DEFAULT_RATE_LIMITS: RateLimits = { windowMs: 60_000, global: 600, login: 10, enrol: 10, deviceToken: 60, publicLookup: 120, sync: 120 };
 
 export interface ServerContext {
   database: ServerDatabase;
   accounts: AccountService;
   auth: AuthService;
   certificates: CertificateService;
+  sync: SyncService;
   rateLimits: RateLimits;
   now: () => Date;
   version: string;

@@ -39,7 +39,13 @@ export const userBody = z.strictObject({
   region: region.nullable().optional(),
   /** Optional: a mentor may work only through enrolled devices and never log in with a password. */
   password: newPassword.optional(),
+  /** The desktop's mentors.id this account is: which pair's companies it syncs. */
+  mentorId: entityId.nullable().optional(),
 });
+
+export const userPatchBody = z
+  .strictObject({ mentorId: entityId.nullable().optional(), region: region.nullable().optional() })
+  .refine((b) => b.mentorId !== undefined || b.region !== undefined, { error: 'validation.required' });
 
 export const enrolBody = z.strictObject({
   code: z.string().trim().min(1, { error: 'validation.required' }).max(40, { error: 'validation.tooLong' }),

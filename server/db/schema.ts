@@ -10,7 +10,7 @@
  *   injectable for tests), never against the database's `now()`.
  */
 import { sql } from 'drizzle-orm';
-import { check, date, index, pgTable, smallint, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, check, date, index, pgTable, primaryKey, smallint, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
@@ -50,6 +50,8 @@ export const users = pgTable(
     region: text('region'),
     /** `scrypt$N$r$p$salt$hash`; null for a user who works only through enrolled devices. */
     passwordHash: text('password_hash'),
+    /** The desktop's `mentors.id` this account is (set by an administrator): decides which pair's companies it syncs. */
+    mentorId: text('mentor_id'),
     createdAt: ts('created_at').notNull(),
     disabledAt: ts('disabled_at'),
   },
@@ -156,3 +158,105 @@ export const certificateRevocations = pgTable('certificate_revocations', {
 });
 
 export type CertificateRow = typeof certificates.$inferSelect;
+
+/*
+ * Sync (issue 6). The server keeps the op log, the current head of every field (what shared/sync/merge.ts
+ * compares against), the organisation each record belongs to (what authorisation and pull filter on) and the
+ * conflicts the merge reported. Values are the desktop's JSON text, stored as sent.
+ */
+
+/** Every accepted op, once (by op id), in server sequence order: what pull pages through. */
+export const syncOps = pgTable(
+  'sync_ops',
+  {
+    /** The monotonic server sequence (pushes are serialised, so commit order is sequence order). */
+    seq: bigserial('seq', { mode: 'number' }).primaryKey(),
+    opId: text('op_id').notNull(),
+    tbl: text('tbl').notNull(),
+    rowId: text('row_id').notNull(),
+    field: text('field').notNull(),
+    value: text('value'),
+    hlc: text('hlc').notNull(),
+    deviceId: text('device_id').notNull(),
+    /** The desktop's user id, as the op carries it. */
+    userId: text('user_id').notNull(),
+    /** The server account whose device pushed the op. */
+    accountId: text('account_id')
+      .notNull()
+      .references(() => users.id),
+    base: text('base'),
+    receivedAt: ts('received_at').notNull(),
+  },
+  (t) => [uniqueIndex('sync_ops_op_id').on(t.opId), index('sync_ops_row').on(t.tbl, t.rowId)],
+);
+
+/** The current value of every field: the op with the greatest HLC seen so far. */
+export const syncFields = pgTable(
+  'sync_fields',
+  {
+    tbl: text('tbl').notNull(),
+    rowId: text('row_id').notNull(),
+    field: text('field').notNull(),
+    value: text('value'),
+    hlc: text('hlc').notNull(),
+    opId: text('op_id').notNull(),
+    deviceId: text('device_id').notNull(),
+    userId: text('user_id').notNull(),
+    /** Server sequence of the head op (the snapshot returns heads with it). */
+    seq: bigint('seq', { mode: 'number' }).notNull(),
+  },
+  // No index on `value`: a value may be far larger than a btree entry can hold.
+  (t) => [primaryKey({ columns: [t.tbl, t.rowId, t.field] })],
+);
+
+/**
+ * Which organisation a record belongs to, fixed when the record first arrives (from its own id, its org
+ * field or its parent's record). `ownerAccount` is the account the record belongs to for per-creator scopes
+ * (a consultant's diagnoses): the creator, or for a child record its parent's owner.
+ */
+export const syncRecords = pgTable(
+  'sync_records',
+  {
+    tbl: text('tbl').notNull(),
+    rowId: text('row_id').notNull(),
+    /** Null for global records (mentors, pairs, attachment metadata). */
+    orgId: text('org_id'),
+    /** The parent record's id for a record scoped through a parent (its table is in SYNC_POLICY). */
+    parentRowId: text('parent_row_id'),
+    createdByAccount: text('created_by_account')
+      .notNull()
+      .references(() => users.id),
+    ownerAccount: text('owner_account')
+      .notNull()
+      .references(() => users.id),
+    createdSeq: bigint('created_seq', { mode: 'number' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tbl, t.rowId] }), index('sync_records_org').on(t.orgId, t.tbl)],
+);
+
+/** Two concurrent edits of one field with different values: both kept until a person resolves them. */
+export const syncConflicts = pgTable(
+  'sync_conflicts',
+  {
+    id: text('id').primaryKey(),
+    tbl: text('tbl').notNull(),
+    rowId: text('row_id').notNull(),
+    field: text('field').notNull(),
+    keptOpId: text('kept_op_id').notNull(),
+    keptValue: text('kept_value'),
+    keptHlc: text('kept_hlc').notNull(),
+    keptDeviceId: text('kept_device_id').notNull(),
+    keptUserId: text('kept_user_id').notNull(),
+    otherOpId: text('other_op_id').notNull(),
+    otherValue: text('other_value'),
+    otherHlc: text('other_hlc').notNull(),
+    otherDeviceId: text('other_device_id').notNull(),
+    otherUserId: text('other_user_id').notNull(),
+    /** Server sequence of the op whose merge raised the conflict. */
+    seq: bigint('seq', { mode: 'number' }).notNull(),
+    createdAt: ts('created_at').notNull(),
+    /** Server sequence of the op that resolved it (an edit that had seen the head), null while open. */
+    resolvedSeq: bigint('resolved_seq', { mode: 'number' }),
+  },
+  (t) => [index('sync_conflicts_field').on(t.tbl, t.rowId, t.field), index('sync_conflicts_seq').on(t.seq), index('sync_conflicts_resolved').on(t.resolvedSeq)],
+);

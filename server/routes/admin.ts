@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { requireRole } from '../auth/service.ts';
 import { authenticate, type ServerContext } from '../context.ts';
-import { idParams, organizationBody, parse, userBody } from '../validation.ts';
+import { idParams, organizationBody, parse, userBody, userPatchBody } from '../validation.ts';
 
 export function adminRoutes(app: FastifyInstance, ctx: ServerContext): void {
   const admin = async (request: Parameters<typeof authenticate>[1]) => {
@@ -26,6 +26,16 @@ export function adminRoutes(app: FastifyInstance, ctx: ServerContext): void {
     await admin(request);
     const body = parse(userBody, request.body);
     return reply.status(201).send(await ctx.accounts.createUser(body));
+  });
+
+  /** Mentor id and region: what sync scopes the user's records by. */
+  app.patch('/api/admin/users/:id', async (request) => {
+    const p = await admin(request);
+    const { id } = parse(idParams, request.params);
+    const body = parse(userPatchBody, request.body);
+    const user = await ctx.accounts.updateUser(id, body);
+    request.log.info({ userId: id, by: p.userId, mentorId: body.mentorId, region: body.region }, 'user updated');
+    return user;
   });
 
   app.get('/api/admin/users', async (request) => {

@@ -70,7 +70,7 @@ export class TestClock {
 export const ADMIN = { email: 'admin@test.kr', password: 'admin-password-123' };
 
 /** Functional suites make many calls from one address; the rate limits have their own tests. */
-const GENEROUS = { global: 100_000, login: 100_000, enrol: 100_000, deviceToken: 100_000, publicLookup: 100_000 };
+const GENEROUS = { global: 100_000, login: 100_000, enrol: 100_000, deviceToken: 100_000, publicLookup: 100_000, sync: 100_000 };
 
 /** A server over `database` (not closed with the app), with the first administrator created. */
 export async function startServer(database: ServerDatabase, clock: TestClock, options: Partial<ServerOptions> = {}): Promise<FastifyInstance> {
@@ -85,7 +85,7 @@ export interface Reply<T = Record<string, unknown>> {
   text: string;
 }
 
-export async function call<T = Record<string, unknown>>(app: FastifyInstance, method: 'GET' | 'POST', url: string, opts: { token?: string; body?: unknown } = {}): Promise<Reply<T>> {
+export async function call<T = Record<string, unknown>>(app: FastifyInstance, method: 'GET' | 'POST' | 'PATCH', url: string, opts: { token?: string; body?: unknown } = {}): Promise<Reply<T>> {
   const res = await app.inject({
     method,
     url,
@@ -113,7 +113,7 @@ export async function createUser(
   app: FastifyInstance,
   adminToken: string,
   role: 'admin' | 'mentor' | 'supplier_consultant',
-  opts: { organizationId?: string; password?: string } = {},
+  opts: { organizationId?: string; password?: string; mentorId?: string; region?: string } = {},
 ): Promise<{ id: string; email: string; organizationId: string; password: string | undefined }> {
   let organizationId = opts.organizationId;
   if (!organizationId) {
@@ -122,7 +122,16 @@ export async function createUser(
     organizationId = org.body.id;
   }
   const email = `${role}.${++serial}.${crypto.randomBytes(3).toString('hex')}@test.kr`;
-  const r = await call<{ id: string }>(app, 'POST', '/api/admin/users', { token: adminToken, body: { organizationId, email, displayName: `${role} ${serial}`, role, ...(opts.password ? { password: opts.password } : {}) } });
+  const r = await call<{ id: string }>(app, 'POST', '/api/admin/users', { token: adminToken, body: {
+      organizationId,
+      email,
+      displayName: `${role} ${serial}`,
+      role,
+      ...(opts.password ? { password: opts.password } : {}),
+      ...(opts.mentorId ? { mentorId: opts.mentorId } : {}),
+      ...(opts.region ? { region: opts.region } : {}),
+    },
+  });
   if (r.status !== 201) throw new Error(`user: ${r.status} ${r.text}`);
   return { id: r.body.id, email, organizationId, password: opts.password };
 }

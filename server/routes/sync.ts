@@ -1,0 +1,68 @@
+/**
+ * Sync: push a batch of ops, pull the log by server sequence, take a snapshot of the current state. Only an
+ * enrolled device syncs (a device token of an enabled user on a device that is not revoked).
+ */
+import crypto from 'node:crypto';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { MAX_PULL_OPS, pullRequest, pushRequest } from '#shared/sync/protocol';
+import type { Principal } from '../auth/service.ts';
+import { authenticate, type ServerContext } from '../context.ts';
+import { apiError } from '../errors.ts';
+import { parse } from '../validation.ts';
+
+/**
+ * A full batch is MAX_PUSH_OPS ops within MAX_PUSH_BYTES (512 KiB) of JSON; the server takes four times that
+ * so a client a little over its own limit (or a single large value) is not refused with 413 for ever.
+ */
+export const SYNC_BODY_LIMIT = 2 * 1024 * 1024;
+
+const MAX_SNAPSHOT_RECORDS = 500;
+
+/** Query strings are text: digits become numbers before the shared schema sees them. */
+const numeric = (v: unknown) => (typeof v === 'string' && /^\d{1,15}$/.test(v) ? Number(v) : v);
+
+const snapshotQuery = z.strictObject({
+  afterTbl: z.string().max(64).default(''),
+  afterRow: z.string().max(64).default(''),
+  limit: z.preprocess(numeric, z.number().int().min(1).max(MAX_SNAPSHOT_RECORDS).default(MAX_SNAPSHOT_RECORDS)),
+  cursor: z.preprocess(numeric, z.number().int().min(0).optional()),
+});
+
+/** Rate limits per device: the key is the access token (one device's), or the address without one. */
+const perDevice = (request: FastifyRequest): string => {
+  const m = /^Bearer (\S+)$/.exec(request.headers.authorization ?? '');
+  return m?.[1] ? `sync:${crypto.createHash('sha256').update(m[1]).digest('base64url')}` : `ip:${request.ip}`;
+};
+
+export function syncRoutes(app: FastifyInstance, ctx: ServerContext): void {
+  const config = { rateLimit: { max: ctx.rateLimits.sync, timeWindow: ctx.rateLimits.windowMs, keyGenerator: perDevice } };
+
+  const device = async (request: FastifyRequest): Promise<Principal> => {
+    const p = await authenticate(ctx, request);
+    if (p.deviceId === null) throw apiError(403, 'forbidden', 'errors.auth.deviceRequired');
+    return p;
+  };
+
+  app.post('/api/sync/push', { config, bodyLimit: SYNC_BODY_LIMIT }, async (request) => {
+    const p = await device(request);
+    const body = parse(pushRequest, request.body);
+    const response = await ctx.sync.push(p, body.ops, request.log);
+    const rejected = response.results.filter((r) => r.status === 'rejected').length;
+    request.log.info({ deviceId: p.deviceId, userId: p.userId, ops: body.ops.length, rejected }, 'sync push');
+    return response;
+  });
+
+  app.get('/api/sync/pull', { config }, async (request) => {
+    const p = await device(request);
+    const q = (request.query ?? {}) as Record<string, unknown>;
+    const { after, limit } = parse(pullRequest.strict(), { ...q, after: numeric(q.after ?? '0'), ...(q.limit === undefined ? {} : { limit: numeric(q.limit) }) });
+    return ctx.sync.pull(p, after, limit ?? MAX_PULL_OPS);
+  });
+
+  app.get('/api/sync/snapshot', { config }, async (request) => {
+    const p = await device(request);
+    const q = parse(snapshotQuery, request.query);
+    return ctx.sync.snapshot(p, q);
+  });
+}

@@ -1,0 +1,578 @@
+/**
+ * The server side of sync (issue 6; protocol in shared/sync/protocol.ts). Push stores each op once, checks it
+ * per record and per field (./authorize.ts, ./locks.ts), merges it into the field's head with the shared
+ * merge (shared/sync/merge.ts) and stamps it with the server sequence; pull pages through that sequence and
+ * returns only what the caller may read.
+ *
+ * Pushes are serialised by a transaction-scoped advisory lock: sequence numbers are then handed out in commit
+ * order, so a reader that has seen seq n has seen everything up to n (with concurrent writers a later seq can
+ * commit first and a cursor would skip the earlier one for ever), and merges of one field never race.
+ */
+import { and, asc, eq, gt, inArray, isNull, lte, or, sql, type SQL } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
+import { uuidv7 } from 'uuidv7';
+import { mergeField, type FieldHead } from '#shared/sync/merge';
+import { parseHlc } from '#shared/sync/hlc';
+import type { ChangeOp, ConflictRecord, PushResponse, ServerOp } from '#shared/sync/protocol';
+import { scopeField } from '#shared/sync/scope';
+import type { Principal } from '../auth/service.ts';
+import type { Db } from '../db/index.ts';
+import { syncConflicts, syncFields, syncOps, syncRecords, users } from '../db/schema.ts';
+import { canRead, canWrite, canWriteField, isWriter, parseJsonString, parseKind, policyOf, type Actor, type OrgFacts, type RecordFacts } from './authorize.ts';
+import { isLockValue, LOCK_FIELDS, LOCKED_WITH_PARENT } from './locks.ts';
+
+type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+type Q = Db | Tx;
+type PushResult = PushResponse['results'][number];
+type RejectReason = Extract<PushResult, { status: 'rejected' }>['reason'];
+
+/** Key of pg_advisory_xact_lock that serialises pushes ("DXM sync"). */
+const PUSH_LOCK = 0x44584d53;
+/** Clock skew beyond which a pushed op's clock is logged (never refused). */
+export const DRIFT_LOG_MS = 5 * 60_000;
+
+export interface DriftLogger {
+  warn(obj: Record<string, unknown>, msg: string): void;
+}
+
+const key = (tbl: string, rowId: string) => `${tbl}\u0000${rowId}`;
+const fieldKey = (tbl: string, rowId: string, field: string) => `${tbl}\u0000${rowId}\u0000${field}`;
+const rowTuples = (cols: SQL, keys: { tbl: string; rowId: string }[]) => sql`${cols} in (${sql.join(
+  keys.map((k) => sql`(${k.tbl}, ${k.rowId})`),
+  sql`, `,
+)})`;
+
+interface RecordRow {
+  tbl: string;
+  rowId: string;
+  orgId: string | null;
+  parentRowId: string | null;
+  ownerAccount: string;
+}
+
+type RowDecision = { ok: true; record: RecordRow; isNew: boolean } | { ok: false; reason: RejectReason; messageKey: string };
+
+const reject = (reason: RejectReason, messageKey: string): RowDecision => ({ ok: false, reason, messageKey });
+const MESSAGE: Record<RejectReason, string> = {
+  forbidden: 'errors.sync.forbidden',
+  forbiddenField: 'errors.sync.forbiddenField',
+  locked: 'errors.sync.locked',
+  invalid: 'errors.sync.invalid',
+  unknownTable: 'errors.sync.unknownTable',
+};
+
+export class SyncService {
+  constructor(
+    private readonly db: Db,
+    private readonly now: () => Date,
+  ) {}
+
+  /** The caller as authorisation sees it: role, region and the companies assigned to their pairs. */
+  async loadActor(q: Q, principal: Principal): Promise<Actor> {
+    const [user] = await q.select({ mentorId: users.mentorId }).from(users).where(eq(users.id, principal.userId));
+    const assignedOrgs = new Set<string>();
+    if (principal.role === 'mentor' && user?.mentorId) {
+      const pair = alias(syncFields, 'pair');
+      const pairDeleted = alias(syncFields, 'pair_deleted');
+      const asg = alias(syncFields, 'asg');
+      const asgDeleted = alias(syncFields, 'asg_deleted');
+      const rows = await q
+        .select({ orgId: syncRecords.orgId })
+        .from(pair)
+        .leftJoin(pairDeleted, and(eq(pairDeleted.tbl, 'mentor_pairs'), eq(pairDeleted.rowId, pair.rowId), eq(pairDeleted.field, 'deleted_at')))
+        .innerJoin(asg, and(eq(asg.tbl, 'pair_assignments'), eq(asg.field, 'pair_id'), eq(asg.value, sql`to_json(${pair.rowId})::text`)))
+        .leftJoin(asgDeleted, and(eq(asgDeleted.tbl, 'pair_assignments'), eq(asgDeleted.rowId, asg.rowId), eq(asgDeleted.field, 'deleted_at')))
+        .innerJoin(syncRecords, and(eq(syncRecords.tbl, 'pair_assignments'), eq(syncRecords.rowId, asg.rowId)))
+        .where(
+          and(
+            eq(pair.tbl, 'mentor_pairs'),
+            inArray(pair.field, ['process_mentor_id', 'ai_mentor_id']),
+            eq(pair.value, JSON.stringify(user.mentorId)),
+            or(isNull(pairDeleted.value), eq(pairDeleted.value, 'null')),
+            or(isNull(asgDeleted.value), eq(asgDeleted.value, 'null')),
+          ),
+        );
+      for (const r of rows) if (r.orgId) assignedOrgs.add(r.orgId);
+    }
+    return { accountId: principal.userId, role: principal.role, region: principal.region, assignedOrgs };
+  }
+
+  /** Kind, region, creator and assignment of organisations (one query). */
+  async loadOrgFacts(q: Q, orgIds: Iterable<string>): Promise<Map<string, OrgFacts>> {
+    const ids = [...new Set(orgIds)];
+    const facts = new Map<string, OrgFacts>();
+    if (ids.length === 0) return facts;
+    const kind = alias(syncFields, 'kind');
+    const region = alias(syncFields, 'region');
+    const rows = await q
+      .select({
+        id: syncRecords.rowId,
+        kind: kind.value,
+        region: region.value,
+        createdBy: syncRecords.createdByAccount,
+        assigned: sql<boolean>`exists (
+          select 1 from ${syncRecords} a
+          left join ${syncFields} d on d.tbl = a.tbl and d.row_id = a.row_id and d.field = 'deleted_at'
+          where a.tbl = 'pair_assignments' and a.org_id = ${syncRecords.rowId} and (d.value is null or d.value = 'null'))`,
+      })
+      .from(syncRecords)
+      .leftJoin(kind, and(eq(kind.tbl, 'organizations'), eq(kind.rowId, syncRecords.rowId), eq(kind.field, 'kind')))
+      .leftJoin(region, and(eq(region.tbl, 'organizations'), eq(region.rowId, syncRecords.rowId), eq(region.field, 'region')))
+      .where(and(eq(syncRecords.tbl, 'organizations'), inArray(syncRecords.rowId, ids)));
+    for (const r of rows) facts.set(r.id, { kind: parseKind(r.kind), region: parseJsonString(r.region), createdBy: r.createdBy, assigned: Boolean(r.assigned) });
+    return facts;
+  }
+
+  /**
+   * Stores, authorises and merges one batch in one transaction; the answer (per op, in order) is returned
+   * only after the commit, so an op reported accepted is durable.
+   */
+  async push(principal: Principal, ops: ChangeOp[], log?: DriftLogger): Promise<PushResponse> {
+    this.logDrift(principal, ops, log);
+    const results = await this.db.transaction(async (tx) => {
+      await tx.execute(sql`select pg_advisory_xact_lock(${PUSH_LOCK})`);
+      return this.pushInTransaction(tx, principal, ops);
+    });
+    return { results };
+  }
+
+  private logDrift(principal: Principal, ops: ChangeOp[], log?: DriftLogger): void {
+    if (!log) return;
+    const now = this.now().getTime();
+    let worst = 0;
+    let count = 0;
+    for (const op of ops) {
+      const skew = parseHlc(op.hlc).millis - now;
+      if (Math.abs(skew) > DRIFT_LOG_MS) {
+        count++;
+        if (Math.abs(skew) > Math.abs(worst)) worst = skew;
+      }
+    }
+    // Logged, never refused: a laptop whose clock is off must still sync (the HLC keeps its own order).
+    if (count > 0) log.warn({ skewMs: worst, ops: count, deviceId: principal.deviceId, userId: principal.userId }, 'sync: op clocks far from server time');
+  }
+
+  private async pushInTransaction(tx: Tx, principal: Principal, ops: ChangeOp[]): Promise<PushResult[]> {
+    const results: (PushResult | undefined)[] = ops.map(() => undefined);
+    const stored = new Map<string, number>();
+    for (const r of await tx.select({ opId: syncOps.opId, seq: syncOps.seq }).from(syncOps).where(inArray(syncOps.opId, [...new Set(ops.map((o) => o.opId))]))) {
+      stored.set(r.opId, r.seq);
+    }
+
+    // Ops to decide, grouped per record in order of first appearance; an op id repeated in the batch is
+    // answered like its first occurrence.
+    const firstIndex = new Map<string, number>();
+    const rows = new Map<string, { tbl: string; rowId: string; ops: number[] }>();
+    ops.forEach((op, i) => {
+      const s = stored.get(op.opId);
+      if (s !== undefined) {
+        results[i] = { opId: op.opId, status: 'accepted', seq: s, duplicate: true };
+        return;
+      }
+      if (firstIndex.has(op.opId)) return;
+      firstIndex.set(op.opId, i);
+      const k = key(op.tbl, op.rowId);
+      let row = rows.get(k);
+      if (!row) rows.set(k, (row = { tbl: op.tbl, rowId: op.rowId, ops: [] }));
+      row.ops.push(i);
+    });
+
+    const actor = await this.loadActor(tx, principal);
+
+    // The scope value each new record would get: the first op of its scope field in the batch.
+    const scopeValue = (row: { tbl: string; rowId: string; ops: number[] }): string | null => {
+      const policy = policyOf(row.tbl);
+      if (!policy) return null;
+      const field = policy.scope.kind === 'self' ? 'kind' : scopeField(row.tbl);
+      if (!field) return null;
+      const i = row.ops.find((j) => ops[j]?.field === field);
+      return i === undefined ? null : (ops[i]?.value ?? null);
+    };
+
+    // Records already known: the batch's rows and the parents new rows point at.
+    const wanted = new Map<string, { tbl: string; rowId: string }>();
+    for (const row of rows.values()) {
+      const policy = policyOf(row.tbl);
+      if (!policy) continue;
+      wanted.set(key(row.tbl, row.rowId), row);
+      const target = parseJsonString(scopeValue(row));
+      if (target && policy.scope.kind === 'parent') wanted.set(key(policy.scope.parent, target), { tbl: policy.scope.parent, rowId: target });
+      if (target && policy.scope.kind === 'org') wanted.set(key('organizations', target), { tbl: 'organizations', rowId: target });
+    }
+    const known = new Map<string, RecordRow>();
+    if (wanted.size > 0) {
+      const found = await tx
+        .select({ tbl: syncRecords.tbl, rowId: syncRecords.rowId, orgId: syncRecords.orgId, parentRowId: syncRecords.parentRowId, ownerAccount: syncRecords.ownerAccount })
+        .from(syncRecords)
+        .where(rowTuples(sql`(${syncRecords.tbl}, ${syncRecords.rowId})`, [...wanted.values()]));
+      for (const r of found) known.set(key(r.tbl, r.rowId), r);
+    }
+
+    // Lock state before this batch: the lock field of each known row and of the parents of lockable children.
+    const lockKeys = new Map<string, { tbl: string; rowId: string }>();
+    for (const row of rows.values()) {
+      if (LOCK_FIELDS[row.tbl]) lockKeys.set(key(row.tbl, row.rowId), row);
+      const parentTbl = LOCKED_WITH_PARENT[row.tbl];
+      if (parentTbl) {
+        const parentId = known.get(key(row.tbl, row.rowId))?.parentRowId ?? parseJsonString(scopeValue(row));
+        if (parentId) lockKeys.set(key(parentTbl, parentId), { tbl: parentTbl, rowId: parentId });
+      }
+    }
+    const locked = new Set<string>();
+    if (lockKeys.size > 0) {
+      const heads = await tx
+        .select({ tbl: syncFields.tbl, rowId: syncFields.rowId, field: syncFields.field, value: syncFields.value })
+        .from(syncFields)
+        .where(rowTuples(sql`(${syncFields.tbl}, ${syncFields.rowId})`, [...lockKeys.values()]));
+      for (const h of heads) if (LOCK_FIELDS[h.tbl] === h.field && isLockValue(h.value)) locked.add(key(h.tbl, h.rowId));
+    }
+
+    const orgFacts = await this.loadOrgFacts(
+      tx,
+      [...known.values()].flatMap((r) => (r.orgId ? [r.orgId] : [])),
+    );
+
+    // Decide each record (a new child's parent first when the parent is new in this batch too).
+    const decisions = new Map<string, RowDecision>();
+    const deciding = new Set<string>();
+    const decide = (k: string): RowDecision | undefined => {
+      const done = decisions.get(k);
+      if (done) return done;
+      const row = rows.get(k);
+      if (!row || deciding.has(k)) return undefined;
+      deciding.add(k);
+      const d = decideRow(row);
+      decisions.set(k, d);
+      return d;
+    };
+    const decideRow = (row: { tbl: string; rowId: string; ops: number[] }): RowDecision => {
+      const policy = policyOf(row.tbl);
+      if (!policy) return reject('unknownTable', MESSAGE.unknownTable);
+      if (!isWriter(actor, row.tbl)) return reject('forbidden', MESSAGE.forbidden);
+      const k = key(row.tbl, row.rowId);
+      const existing = known.get(k);
+      let record: RecordRow;
+      if (existing) {
+        record = existing;
+      } else {
+        const target = scopeValue(row);
+        if (policy.scope.kind === 'global') {
+          record = { tbl: row.tbl, rowId: row.rowId, orgId: null, parentRowId: null, ownerAccount: actor.accountId };
+        } else if (policy.scope.kind === 'self') {
+          const kind = parseKind(target);
+          if (!kind) return reject('invalid', 'errors.sync.missingKind');
+          const regionOp = row.ops.filter((j) => ops[j]?.field === 'region').at(-1);
+          orgFacts.set(row.rowId, { kind, region: parseJsonString(regionOp === undefined ? null : ops[regionOp]?.value), createdBy: actor.accountId, assigned: false });
+          record = { tbl: row.tbl, rowId: row.rowId, orgId: row.rowId, parentRowId: null, ownerAccount: actor.accountId };
+        } else {
+          const targetId = parseJsonString(target);
+          const parentTbl = policy.scope.kind === 'org' ? 'organizations' : policy.scope.parent;
+          if (!targetId) return reject('invalid', 'errors.sync.unknownParent');
+          const pk = key(parentTbl, targetId);
+          let parent = known.get(pk);
+          if (!parent) {
+            const pd = decide(pk);
+            if (pd?.ok) parent = pd.record;
+          }
+          if (!parent) return reject('invalid', 'errors.sync.unknownParent');
+          record =
+            policy.scope.kind === 'org'
+              ? { tbl: row.tbl, rowId: row.rowId, orgId: targetId, parentRowId: null, ownerAccount: actor.accountId }
+              : { tbl: row.tbl, rowId: row.rowId, orgId: parent.orgId, parentRowId: targetId, ownerAccount: parent.ownerAccount };
+        }
+      }
+      const facts: RecordFacts = { tbl: record.tbl, orgId: record.orgId, ownerAccount: record.ownerAccount };
+      if (!canWrite(actor, facts, record.orgId ? orgFacts.get(record.orgId) : undefined)) return reject('forbidden', MESSAGE.forbidden);
+      const parentTbl = LOCKED_WITH_PARENT[row.tbl];
+      if (locked.has(k) || (parentTbl && record.parentRowId && locked.has(key(parentTbl, record.parentRowId)))) return reject('locked', MESSAGE.locked);
+      return { ok: true, record, isNew: !existing };
+    };
+
+    // Per op: the record's decision, then the field's.
+    const accepted: number[] = [];
+    for (const [k, row] of rows) {
+      const d = decide(k) ?? reject('invalid', 'errors.sync.unknownParent');
+      const policy = policyOf(row.tbl);
+      const fixedField = policy?.scope.kind === 'self' ? null : scopeField(row.tbl);
+      const creatingScope = d.ok && d.isNew ? scopeValue(row) : null;
+      for (const i of row.ops) {
+        const op = ops[i] as ChangeOp;
+        if (!d.ok) {
+          results[i] = { opId: op.opId, status: 'rejected', reason: d.reason, messageKey: d.messageKey };
+          continue;
+        }
+        if (fixedField && op.field === fixedField) {
+          // The record's organisation (or parent) is fixed when it is created.
+          const current = d.isNew ? creatingScope : JSON.stringify(d.record.parentRowId ?? d.record.orgId);
+          if (parseJsonString(op.value) !== parseJsonString(current)) {
+            results[i] = { opId: op.opId, status: 'rejected', reason: 'invalid', messageKey: 'errors.sync.scopeChange' };
+            continue;
+          }
+        }
+        if (policy?.scope.kind === 'self' && op.field === 'kind' && d.isNew && parseKind(op.value) !== parseKind(creatingScope) && actor.role !== 'admin') {
+          results[i] = { opId: op.opId, status: 'rejected', reason: 'forbiddenField', messageKey: MESSAGE.forbiddenField };
+          continue;
+        }
+        if (!canWriteField(actor, row.tbl, op.field, d.isNew)) {
+          results[i] = { opId: op.opId, status: 'rejected', reason: 'forbiddenField', messageKey: MESSAGE.forbiddenField };
+          continue;
+        }
+        accepted.push(i);
+      }
+    }
+    // Repeated op ids inside the batch mirror their first occurrence (filled in after the inserts).
+    if (accepted.length === 0) return this.finish(ops, results, firstIndex);
+
+    // Store the accepted ops in batch order.
+    accepted.sort((a, b) => a - b);
+    const receivedAt = this.now();
+    const inserted = await tx
+      .insert(syncOps)
+      .values(
+        accepted.map((i) => {
+          const op = ops[i] as ChangeOp;
+          return { opId: op.opId, tbl: op.tbl, rowId: op.rowId, field: op.field, value: op.value, hlc: op.hlc, deviceId: op.deviceId, userId: op.userId, accountId: actor.accountId, base: op.base, receivedAt };
+        }),
+      )
+      .returning({ opId: syncOps.opId, seq: syncOps.seq });
+    const seqOf = new Map(inserted.map((r) => [r.opId, r.seq]));
+
+    // New records.
+    const newRecords = new Map<string, { record: RecordRow; seq: number }>();
+    for (const i of accepted) {
+      const op = ops[i] as ChangeOp;
+      const d = decisions.get(key(op.tbl, op.rowId));
+      const seq = seqOf.get(op.opId) as number;
+      results[i] = { opId: op.opId, status: 'accepted', seq, duplicate: false };
+      if (d?.ok && d.isNew && !newRecords.has(key(op.tbl, op.rowId))) newRecords.set(key(op.tbl, op.rowId), { record: d.record, seq });
+    }
+    if (newRecords.size > 0) {
+      await tx.insert(syncRecords).values(
+        [...newRecords.values()].map(({ record, seq }) => ({
+          tbl: record.tbl,
+          rowId: record.rowId,
+          orgId: record.orgId,
+          parentRowId: record.parentRowId,
+          createdByAccount: actor.accountId,
+          ownerAccount: record.ownerAccount,
+          createdSeq: seq,
+        })),
+      );
+    }
+
+    // Merge into the field heads, in batch order, with the shared merge.
+    const touched = [...new Map(accepted.map((i) => [key((ops[i] as ChangeOp).tbl, (ops[i] as ChangeOp).rowId), { tbl: (ops[i] as ChangeOp).tbl, rowId: (ops[i] as ChangeOp).rowId }])).values()];
+    const heads = new Map<string, FieldHead & { seq: number }>();
+    for (const h of await tx.select().from(syncFields).where(rowTuples(sql`(${syncFields.tbl}, ${syncFields.rowId})`, touched))) {
+      heads.set(fieldKey(h.tbl, h.rowId, h.field), { value: h.value, hlc: h.hlc, opId: h.opId, deviceId: h.deviceId, userId: h.userId, seq: h.seq });
+    }
+    const openConflicts = new Set<string>();
+    for (const c of await tx
+      .selectDistinct({ tbl: syncConflicts.tbl, rowId: syncConflicts.rowId, field: syncConflicts.field })
+      .from(syncConflicts)
+      .where(and(isNull(syncConflicts.resolvedSeq), rowTuples(sql`(${syncConflicts.tbl}, ${syncConflicts.rowId})`, touched)))) {
+      openConflicts.add(fieldKey(c.tbl, c.rowId, c.field));
+    }
+    const dirty = new Set<string>();
+    const conflicts: (typeof syncConflicts.$inferInsert)[] = [];
+    const resolutions: { tbl: string; rowId: string; field: string; seq: number }[] = [];
+    for (const i of accepted) {
+      const op = ops[i] as ChangeOp;
+      const fk = fieldKey(op.tbl, op.rowId, op.field);
+      const seq = seqOf.get(op.opId) as number;
+      const head = heads.get(fk);
+      if (head && op.base === head.hlc && openConflicts.has(fk)) {
+        // An edit made with the current value in view: it settles the field's open conflicts.
+        resolutions.push({ tbl: op.tbl, rowId: op.rowId, field: op.field, seq });
+        openConflicts.delete(fk);
+      }
+      const decision = mergeField(head, op);
+      if (decision.conflict) {
+        const { kept, other } = decision.conflict;
+        conflicts.push({
+          id: uuidv7(),
+          tbl: op.tbl,
+          rowId: op.rowId,
+          field: op.field,
+          keptOpId: kept.opId,
+          keptValue: kept.value,
+          keptHlc: kept.hlc,
+          keptDeviceId: kept.deviceId,
+          keptUserId: kept.userId,
+          otherOpId: other.opId,
+          otherValue: other.value,
+          otherHlc: other.hlc,
+          otherDeviceId: other.deviceId,
+          otherUserId: other.userId,
+          seq,
+          createdAt: receivedAt,
+          resolvedSeq: null,
+        });
+        openConflicts.add(fk);
+      }
+      if (decision.apply) {
+        heads.set(fk, { value: op.value, hlc: op.hlc, opId: op.opId, deviceId: op.deviceId, userId: op.userId, seq });
+        dirty.add(fk);
+      }
+    }
+    if (resolutions.length > 0) {
+      for (const r of resolutions) {
+        await tx
+          .update(syncConflicts)
+          .set({ resolvedSeq: r.seq })
+          .where(and(eq(syncConflicts.tbl, r.tbl), eq(syncConflicts.rowId, r.rowId), eq(syncConflicts.field, r.field), isNull(syncConflicts.resolvedSeq), sql`${syncConflicts.seq} < ${r.seq}`));
+      }
+    }
+    if (conflicts.length > 0) await tx.insert(syncConflicts).values(conflicts);
+    if (dirty.size > 0) {
+      await tx
+        .insert(syncFields)
+        .values(
+          [...dirty].map((fk) => {
+            const [tbl, rowId, field] = fk.split('\u0000') as [string, string, string];
+            const h = heads.get(fk) as FieldHead & { seq: number };
+            return { tbl, rowId, field, value: h.value, hlc: h.hlc, opId: h.opId, deviceId: h.deviceId, userId: h.userId, seq: h.seq };
+          }),
+        )
+        .onConflictDoUpdate({
+          target: [syncFields.tbl, syncFields.rowId, syncFields.field],
+          set: {
+            value: sql`excluded.value`,
+            hlc: sql`excluded.hlc`,
+            opId: sql`excluded.op_id`,
+            deviceId: sql`excluded.device_id`,
+            userId: sql`excluded.user_id`,
+            seq: sql`excluded.seq`,
+          },
+        });
+    }
+    return this.finish(ops, results, firstIndex);
+  }
+
+  private finish(ops: ChangeOp[], results: (PushResult | undefined)[], firstIndex: Map<string, number>): PushResult[] {
+    return ops.map((op, i) => {
+      const r = results[i];
+      if (r) return r;
+      const first = results[firstIndex.get(op.opId) as number] as PushResult;
+      return first.status === 'accepted' ? { ...first, duplicate: true } : first;
+    });
+  }
+
+  /**
+   * One page of the log after `after`: at most `limit` ops examined, of which only those the caller may read
+   * are returned; the cursor is the last sequence examined, so a page of nothing readable still advances.
+   */
+  async pull(principal: Principal, after: number, limit: number): Promise<{ ops: ServerOp[]; conflicts: ConflictRecord[]; cursor: number; more: boolean }> {
+    const actor = await this.loadActor(this.db, principal);
+    const page = await this.db
+      .select({
+        seq: syncOps.seq,
+        opId: syncOps.opId,
+        tbl: syncOps.tbl,
+        rowId: syncOps.rowId,
+        field: syncOps.field,
+        value: syncOps.value,
+        hlc: syncOps.hlc,
+        deviceId: syncOps.deviceId,
+        userId: syncOps.userId,
+        base: syncOps.base,
+        orgId: syncRecords.orgId,
+        ownerAccount: syncRecords.ownerAccount,
+      })
+      .from(syncOps)
+      .innerJoin(syncRecords, and(eq(syncRecords.tbl, syncOps.tbl), eq(syncRecords.rowId, syncOps.rowId)))
+      .where(gt(syncOps.seq, after))
+      .orderBy(asc(syncOps.seq))
+      .limit(limit + 1);
+    const more = page.length > limit;
+    const examined = page.slice(0, limit);
+    const cursor = examined.at(-1)?.seq ?? after;
+    const conflictRows =
+      cursor > after
+        ? await this.db
+            .select({ c: syncConflicts, orgId: syncRecords.orgId, ownerAccount: syncRecords.ownerAccount })
+            .from(syncConflicts)
+            .innerJoin(syncRecords, and(eq(syncRecords.tbl, syncConflicts.tbl), eq(syncRecords.rowId, syncConflicts.rowId)))
+            .where(or(and(gt(syncConflicts.seq, after), lte(syncConflicts.seq, cursor)), and(gt(syncConflicts.resolvedSeq, after), lte(syncConflicts.resolvedSeq, cursor))))
+            .orderBy(asc(syncConflicts.seq))
+        : [];
+    const readable = await this.readableFilter(actor, [...examined, ...conflictRows.map((r) => ({ tbl: r.c.tbl, orgId: r.orgId, ownerAccount: r.ownerAccount }))]);
+    return {
+      ops: examined.filter(readable).map((o) => ({ opId: o.opId, tbl: o.tbl, rowId: o.rowId, field: o.field, value: o.value, hlc: o.hlc, deviceId: o.deviceId, userId: o.userId, base: o.base, seq: o.seq })),
+      conflicts: conflictRows.filter((r) => readable({ tbl: r.c.tbl, orgId: r.orgId, ownerAccount: r.ownerAccount })).map((r) => conflictView(r.c)),
+      cursor,
+      more,
+    };
+  }
+
+  /** A predicate over records, with the organisation facts it needs loaded in one query. */
+  private async readableFilter(actor: Actor, records: RecordFacts[]): Promise<(r: RecordFacts) => boolean> {
+    if (actor.role === 'admin') return () => true;
+    const facts = await this.loadOrgFacts(
+      this.db,
+      records.flatMap((r) => (r.orgId ? [r.orgId] : [])),
+    );
+    return (r) => canRead(actor, r, r.orgId ? facts.get(r.orgId) : undefined);
+  }
+
+  /**
+   * The current state instead of the history: the heads of the fields of the records after
+   * (`afterTbl`, `afterRow`), at most `limit` records examined, only the readable ones returned, with their
+   * open conflicts. `cursor` is the log position to pull from afterwards: the first page fixes it (the
+   * highest sequence then) and later pages must send it back, so nothing written during the snapshot is
+   * missed (what a later page already shows comes again through pull and merges as a duplicate).
+   */
+  async snapshot(
+    principal: Principal,
+    input: { afterTbl: string; afterRow: string; limit: number; cursor?: number | undefined },
+  ): Promise<{ ops: ServerOp[]; conflicts: ConflictRecord[]; cursor: number; next: { tbl: string; rowId: string } | null }> {
+    const actor = await this.loadActor(this.db, principal);
+    let cursor = input.cursor;
+    if (cursor === undefined) {
+      const [max] = await this.db.select({ seq: sql<string | number | null>`max(${syncOps.seq})` }).from(syncOps);
+      cursor = Number(max?.seq ?? 0);
+    }
+    const records = await this.db
+      .select({ tbl: syncRecords.tbl, rowId: syncRecords.rowId, orgId: syncRecords.orgId, ownerAccount: syncRecords.ownerAccount })
+      .from(syncRecords)
+      .where(sql`(${syncRecords.tbl}, ${syncRecords.rowId}) > (${input.afterTbl}, ${input.afterRow})`)
+      .orderBy(asc(syncRecords.tbl), asc(syncRecords.rowId))
+      .limit(input.limit + 1);
+    const examined = records.slice(0, input.limit);
+    const last = examined.at(-1);
+    const next = records.length > input.limit && last ? { tbl: last.tbl, rowId: last.rowId } : null;
+    const readable = await this.readableFilter(actor, examined);
+    const visible = examined.filter(readable);
+    if (visible.length === 0) return { ops: [], conflicts: [], cursor, next };
+    const heads = await this.db
+      .select({ f: syncFields, base: syncOps.base })
+      .from(syncFields)
+      .innerJoin(syncOps, eq(syncOps.opId, syncFields.opId))
+      .where(rowTuples(sql`(${syncFields.tbl}, ${syncFields.rowId})`, visible))
+      .orderBy(asc(syncFields.tbl), asc(syncFields.rowId), asc(syncFields.field));
+    const conflicts = await this.db
+      .select()
+      .from(syncConflicts)
+      .where(and(isNull(syncConflicts.resolvedSeq), rowTuples(sql`(${syncConflicts.tbl}, ${syncConflicts.rowId})`, visible)))
+      .orderBy(asc(syncConflicts.seq));
+    return {
+      ops: heads.map(({ f, base }) => ({ opId: f.opId, tbl: f.tbl, rowId: f.rowId, field: f.field, value: f.value, hlc: f.hlc, deviceId: f.deviceId, userId: f.userId, base, seq: f.seq })),
+      conflicts: conflicts.map(conflictView),
+      cursor,
+      next,
+    };
+  }
+}
+
+function conflictView(c: typeof syncConflicts.$inferSelect): ConflictRecord {
+  return {
+    id: c.id,
+    tbl: c.tbl,
+    rowId: c.rowId,
+    field: c.field,
+    kept: { opId: c.keptOpId, value: c.keptValue, hlc: c.keptHlc, deviceId: c.keptDeviceId, userId: c.keptUserId },
+    other: { opId: c.otherOpId, value: c.otherValue, hlc: c.otherHlc, deviceId: c.otherDeviceId, userId: c.otherUserId },
+    seq: c.seq,
+    resolvedSeq: c.resolvedSeq,
+  };
+}
