@@ -150,6 +150,10 @@ export class SyncService {
     }
     // Logged, never refused: a laptop whose clock is off must still sync (the HLC keeps its own order).
     if (count > 0) log.warn({ skewMs: worst, ops: count, deviceId: principal.deviceId, userId: principal.userId }, 'sync: op clocks far from server time');
+    // A client whose clock did not move past what it had seen: its edit sorts before the value it replaced and
+    // loses to it without a conflict (the merge sees a sequential edit). A client bug, made visible here.
+    const behindBase = ops.filter((op) => op.base !== null && op.hlc <= op.base).length;
+    if (behindBase > 0) log.warn({ ops: behindBase, deviceId: principal.deviceId, userId: principal.userId }, 'sync: op clocks not after their base');
   }
 
   private async pushInTransaction(tx: Tx, principal: Principal, ops: ChangeOp[]): Promise<PushResult[]> {

@@ -1,0 +1,126 @@
+import { Writable } from 'node:stream';
+import type { FastifyInstance } from 'fastify';
+import { count } from 'drizzle-orm';
+import { uuidv7 } from 'uuidv7';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hlcToString } from '#shared/sync/hlc';
+import type { ChangeOp } from '#shared/sync/protocol';
+import type { ServerDatabase } from '../../server/db/index.ts';
+import { syncFields, syncOps } from '../../server/db/schema.ts';
+import { ADMIN, BACKENDS, call, login, startServer, TestClock } from './helpers.ts';
+import { adminUserId, buildWorld, laptopFor, type World } from './sync-helpers.ts';
+
+describe.each(BACKENDS)('sync limits, clocks and concurrency ($name)', (backend) => {
+  let app: FastifyInstance;
+  let database: ServerDatabase;
+  let dispose: () => Promise<void>;
+  let adminToken: string;
+  let w: World;
+  const clock = new TestClock();
+  const logLines: Record<string, unknown>[] = [];
+  const logStream = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      for (const line of chunk.toString('utf8').split('\n')) if (line.trim()) logLines.push(JSON.parse(line) as Record<string, unknown>);
+      done();
+    },
+  });
+
+  beforeAll(async () => {
+    ({ database, dispose } = await backend.open());
+    app = await startServer(database, clock, { logger: { level: 'warn', stream: logStream } });
+    adminToken = await login(app, ADMIN.email, ADMIN.password);
+    w = await buildWorld(app, adminToken, await adminUserId(app, adminToken));
+  });
+  afterAll(async () => {
+    await app?.close();
+    await dispose?.();
+  });
+
+  it('takes a full batch far over the general 64 KiB body limit; refuses a body over 2 MiB with 413', async () => {
+    const visit = uuidv7();
+    const text = '가'.repeat(700);
+    const ops = [w.mentorA.op('visits', visit, 'org_id', w.ids.c1), ...Array.from({ length: 499 }, (_, i) => w.mentorA.op('visits', visit, `note_${i}`, text))];
+    expect(JSON.stringify({ ops }).length).toBeGreaterThan(500_000);
+    const r = await w.mentorA.push(ops);
+    expect(r.status).toBe(200);
+    expect(r.body.results.filter((x) => x.status === 'accepted')).toHaveLength(500);
+    const huge = [w.mentorA.op('visits', visit, 'a', 'x'.repeat(900_000)), w.mentorA.op('visits', visit, 'b', 'x'.repeat(900_000)), w.mentorA.op('visits', visit, 'c', 'x'.repeat(900_000))];
+    const tooBig = await w.mentorA.push(huge);
+    expect(tooBig.status).toBe(413);
+    expect(tooBig.body).toEqual({ code: 'payload_too_large', messageKey: 'errors.payloadTooLarge' });
+  });
+
+  it('accepts ops whose clocks are days off the server’s, and logs the skew', async () => {
+    logLines.length = 0;
+    const visit = uuidv7();
+    const ahead = { ...w.mentorB.op('visits', visit, 'org_id', w.ids.c1), hlc: hlcToString({ millis: clock.time + 3 * 86_400_000, counter: 0, node: w.mentorB.deviceId }) };
+    const behind = { ...w.mentorB.op('visits', visit, 'summary', '과거'), hlc: hlcToString({ millis: clock.time - 2 * 86_400_000, counter: 0, node: w.mentorB.deviceId }) };
+    const r = await w.mentorB.push([ahead, behind]);
+    expect(r.body.results.map((x) => x.status)).toEqual(['accepted', 'accepted']);
+    const warn = logLines.find((l) => l.msg === 'sync: op clocks far from server time');
+    expect(warn).toMatchObject({ level: 40, skewMs: 3 * 86_400_000, ops: 2, deviceId: w.mentorB.deviceId });
+    // Within five minutes: nothing logged.
+    logLines.length = 0;
+    await w.mentorB.pushOk([{ ...w.mentorB.op('visits', visit, 'summary', '지금'), hlc: hlcToString({ millis: clock.time + 4 * 60_000, counter: 0, node: w.mentorB.deviceId }) }]);
+    expect(logLines.some((l) => l.msg === 'sync: op clocks far from server time')).toBe(false);
+    // A clock not after the op's own base is a client bug: still accepted, and logged.
+    const head = w.mentorB.seen.get(`visits/${visit}/summary`) ?? '';
+    await w.mentorB.pushOk([{ ...w.mentorB.op('visits', visit, 'notes', 'x'), base: '2099-01-01T00:00:00.000Z-0000-zz' }]);
+    expect(head).not.toBe('');
+    expect(logLines.find((l) => l.msg === 'sync: op clocks not after their base')).toMatchObject({ level: 40, ops: 1 });
+  });
+
+  it('concurrent pushes of the same ops from two laptops store them once and answer both', async () => {
+    const visit = uuidv7();
+    const ops = w.mentorA.record('visits', visit, { org_id: w.ids.c1, a: 1, b: 2, c: 3 });
+    const before = (await database.db.select({ n: count() }).from(syncOps))[0]?.n ?? 0;
+    const [x, y] = await Promise.all([w.mentorA.push(ops), w.mentorB.push(ops)]);
+    expect(x.status).toBe(200);
+    expect(y.status).toBe(200);
+    const seqs = (r: typeof x) => r.body.results.map((z) => (z.status === 'accepted' ? z.seq : -1));
+    expect(seqs(x)).toEqual(seqs(y));
+    expect([...x.body.results, ...y.body.results].filter((z) => z.status === 'accepted' && z.duplicate)).toHaveLength(4);
+    expect((await database.db.select({ n: count() }).from(syncOps))[0]?.n).toBe(before + 4);
+  });
+
+  it('many laptops pushing at once: every op stored, sequences unique, and a reader never skips one', async () => {
+    const laptops = [w.mentorA, w.mentorB, w.admin, await laptopFor(app, adminToken, w.users.mentorA), await laptopFor(app, adminToken, w.users.mentorB)];
+    const reader = await laptopFor(app, adminToken, (await call<{ userId: string }>(app, 'GET', '/api/me', { token: adminToken })).body.userId);
+    await reader.pullAll();
+    const sent: ChangeOp[] = [];
+    const pushes = laptops.flatMap((l) =>
+      Array.from({ length: 4 }, () => {
+        const ops = l.record('visits', uuidv7(), { org_id: w.ids.c1, summary: 's' });
+        sent.push(...ops);
+        return l.pushOk(ops);
+      }),
+    );
+    // Pull while pushing: whatever a page's cursor passed must never be missing later.
+    const seen = new Set<string>();
+    const reading = (async () => {
+      for (let i = 0; i < 10; i++) for (const o of (await reader.pullAll()).ops) seen.add(o.opId);
+    })();
+    await Promise.all([...pushes, reading]);
+    for (const o of (await reader.pullAll()).ops) seen.add(o.opId);
+    for (const o of sent) expect(seen.has(o.opId)).toBe(true);
+    const heads = await database.db.select({ n: count() }).from(syncFields);
+    expect(heads[0]?.n).toBeGreaterThan(0);
+  });
+
+  it('rate-limits sync per device, not per address', async () => {
+    const strict = await startServer(database, clock, { rateLimits: { sync: 3 } });
+    try {
+      const token = await login(strict, ADMIN.email, ADMIN.password);
+      const uid = await adminUserId(strict, token);
+      const one = await laptopFor(strict, token, uid);
+      const two = await laptopFor(strict, token, uid);
+      for (let i = 0; i < 3; i++) expect((await one.pull(0, 1)).status).toBe(200);
+      const limited = await one.pull(0, 1);
+      expect(limited.status).toBe(429);
+      expect(limited.body).toMatchObject({ code: 'rate_limited', messageKey: 'errors.rateLimited' });
+      expect((await two.pull(0, 1)).status).toBe(200);
+    } finally {
+      await strict.close();
+    }
+  });
+});
