@@ -27,6 +27,8 @@ const snapshotQuery = z.strictObject({
   afterRow: z.string().max(64).default(''),
   limit: z.preprocess(numeric, z.number().int().min(1).max(MAX_SNAPSHOT_RECORDS).default(MAX_SNAPSHOT_RECORDS)),
   cursor: z.preprocess(numeric, z.number().int().min(0).optional()),
+  /** Only this organisation's records (a company newly assigned to the caller's pair). */
+  orgId: z.string().min(1).max(64).optional(),
 });
 
 /** Rate limits per device: the key is the access token (one device's), or the address without one. */

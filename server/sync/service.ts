@@ -525,10 +525,12 @@ export class SyncService {
    * open conflicts. `cursor` is the log position to pull from afterwards: the first page fixes it (the
    * highest sequence then) and later pages must send it back, so nothing written during the snapshot is
    * missed (what a later page already shows comes again through pull and merges as a duplicate).
+   * With `orgId`, only that organisation's records: what a laptop fetches when a company is newly assigned
+   * to its pair (pull only brings ops after its cursor, so the company's history comes from here).
    */
   async snapshot(
     principal: Principal,
-    input: { afterTbl: string; afterRow: string; limit: number; cursor?: number | undefined },
+    input: { afterTbl: string; afterRow: string; limit: number; cursor?: number | undefined; orgId?: string | undefined },
   ): Promise<{ ops: ServerOp[]; conflicts: ConflictRecord[]; cursor: number; next: { tbl: string; rowId: string } | null }> {
     const actor = await this.loadActor(this.db, principal);
     let cursor = input.cursor;
@@ -539,7 +541,7 @@ export class SyncService {
     const records = await this.db
       .select({ tbl: syncRecords.tbl, rowId: syncRecords.rowId, orgId: syncRecords.orgId, ownerAccount: syncRecords.ownerAccount })
       .from(syncRecords)
-      .where(sql`(${syncRecords.tbl}, ${syncRecords.rowId}) > (${input.afterTbl}, ${input.afterRow})`)
+      .where(and(sql`(${syncRecords.tbl}, ${syncRecords.rowId}) > (${input.afterTbl}, ${input.afterRow})`, input.orgId === undefined ? undefined : eq(syncRecords.orgId, input.orgId)))
       .orderBy(asc(syncRecords.tbl), asc(syncRecords.rowId))
       .limit(input.limit + 1);
     const examined = records.slice(0, input.limit);

@@ -133,6 +133,13 @@ describe.each(BACKENDS)('sync authorisation ($name)', (backend) => {
       expect(c.rows.has(company)).toBe(true);
       expect(c.rows.has(visit)).toBe(true);
       expect(outcome((await w.mentorC.push([w.mentorC.op('visits', visit, 'summary', '인계받음')])).body)).toEqual(['ok']);
+      // A laptop whose cursor had passed the company's history fetches it with a snapshot of that company.
+      const fresh = await laptopFor(app, adminToken, w.users.mentorC);
+      const snap = await call<{ ops: { rowId: string; field: string }[]; next: unknown }>(app, 'GET', `/api/sync/snapshot?orgId=${company}`, { token: fresh.token });
+      expect(snap.status).toBe(200);
+      expect(new Set(snap.body.ops.map((o) => o.rowId))).toEqual(new Set([company, visit, ...(await rowsPulled(w.admin)).ops.filter((o) => o.tbl === 'pair_assignments' && o.value === JSON.stringify(company)).map((o) => o.rowId)]));
+      const denied = await call<{ ops: unknown[] }>(app, 'GET', `/api/sync/snapshot?orgId=${company}`, { token: w.mentorA.token });
+      expect(denied.body.ops).toEqual([]);
     });
 
     it('an ended assignment (tombstone) takes the company away', async () => {
