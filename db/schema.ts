@@ -59,6 +59,8 @@ export const syncConflicts = sqliteTable('sync_conflicts', {
   other: text('other').notNull(),
   seq: integer('seq').notNull(),
   resolvedSeq: integer('resolved_seq'),
+  /** The op this laptop made to resolve it (the server settles it when that op arrives). */
+  resolvedOpId: text('resolved_op_id'),
 });
 
 /** Current clock of every field; decides per-field merges. (WITHOUT ROWID in the migration: the key is the row.) */

@@ -116,7 +116,10 @@ async function main(): Promise<void> {
   });
   services.mutations.onCommit((tables) => {
     mainWindow?.webContents.send('dx:event', 'data.changed', { tables: [...tables] });
+    // Local changes leave the laptop soon after they are made (a pulled page does not start another round).
+    if (!services?.syncRunner.status().running) services?.syncRunner.kick();
   });
+  services.syncRunner.start();
   mainWindow = createWindow(paths);
   // The full integrity check reads every page: run it once the window is up, not before.
   mainWindow.once('ready-to-show', () => {

@@ -12,6 +12,7 @@ import { KeyStore, type SecretProtector } from './keystore.ts';
 import { PostbuildService, POSTBUILD_TABLES } from './postbuild.ts';
 import { WorklistService } from './worklist.ts';
 import { SyncService } from './sync.ts';
+import { SyncRunner, type SyncRunnerOptions } from './sync-runner.ts';
 import { ProjectService, PROJECT_TABLES } from './projects.ts';
 import path from 'node:path';
 import { localToday } from '#shared/domain/dates';
@@ -44,6 +45,8 @@ export interface AppServicesOptions {
   secretProtector?: SecretProtector | null;
   /** Where exports go (a save dialog in the app); defaults to an `exports` folder beside the database. */
   exporter?: FileExporter;
+  /** Sync transport overrides (tests: an in-memory server or a fetch double). */
+  sync?: Omit<SyncRunnerOptions, 'now'>;
 }
 
 export interface AppServices {
@@ -61,6 +64,7 @@ export interface AppServices {
   postbuild: PostbuildService;
   worklist: WorklistService;
   sync: SyncService;
+  syncRunner: SyncRunner;
   certificates: CertificateService;
   keys: KeyStore;
   reports: ReportService;
@@ -104,6 +108,8 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
   const diagnoses = new DiagnosisService(database.sqlite, mutations, () => settings.userId(), () => settings.language());
   const suppliers = new SupplierService(database.sqlite, mutations, diagnoses, today);
   const fontsDir = opts.fontsDir ?? path.resolve(opts.migrationsFolder, '..', '..', 'assets', 'fonts');
+  const sync = new SyncService(database.sqlite, mutations, settings.deviceId(), opts.logger, now);
+  const syncRunnerRef = new SyncRunner(sync, settings, opts.secretProtector ?? null, opts.logger, { ...opts.sync, now });
   const keys = new KeyStore(opts.keysDir ?? path.join(path.dirname(opts.dbFile), 'keys'), opts.secretProtector ?? null);
   return {
     database,
@@ -119,13 +125,17 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
     projects,
     postbuild: new PostbuildService(database.sqlite, mutations, projects, files, today),
     worklist: new WorklistService(database.sqlite, settings, today),
-    sync: new SyncService(database.sqlite, mutations, settings.deviceId(), opts.logger, now),
+    sync,
+    syncRunner: syncRunnerRef,
     certificates: new CertificateService(database.sqlite, mutations, files, keys, fontsDir, () => settings.get('issuing_office') ?? 'DXM', today),
     keys,
     reports: new ReportService(fontsDir, assessments, organizations, actions, diagnoses),
     exporter: opts.exporter ?? folderExporter(path.join(path.dirname(opts.dbFile), 'exports')),
     logger: opts.logger,
     appVersion: opts.appVersion,
-    close: () => database.close(),
+    close: () => {
+      syncRunnerRef.stop();
+      database.close();
+    },
   };
 }

@@ -28,6 +28,25 @@ export function createHandlers(s: AppServices): Handlers {
     'worklist.list': (input) => s.worklist.list(input),
     'worklist.remind': () => s.worklist.remind(),
 
+    'sync.status': () => {
+      const q = s.sync.status();
+      const r = s.syncRunner.status();
+      return { ...r, pending: q.pending, oldestPendingAt: q.oldestPendingAt, rejected: q.rejected, openConflicts: q.openConflicts, lastSuccessAt: q.lastSuccessAt, stuck: s.syncRunner.stuck() };
+    },
+    'sync.enrol': ({ serverUrl, code, deviceName }) => s.syncRunner.enrol(serverUrl, code, deviceName),
+    'sync.disconnect': () => {
+      s.syncRunner.disconnect();
+      return { ok: true as const };
+    },
+    'sync.now': () => s.syncRunner.runOnce(),
+    'sync.conflicts': () => ({ rows: s.sync.conflicts().map((c) => ({ ...c, ...s.sync.describe(c.tbl, c.rowId) })) }),
+    'sync.resolve': ({ id, choice, merged }) => {
+      s.sync.resolve(id, choice, merged);
+      s.syncRunner.kick(0);
+      return { ok: true as const };
+    },
+    'sync.rejected': () => ({ rows: s.sync.rejected() }),
+
     'companies.list': (input) => orgs.list('company', input),
     'companies.get': ({ id }) => orgs.get('company', id),
     'companies.create': (input) => ({ id: orgs.create('company', input) }),

@@ -125,6 +125,11 @@ export class MutationLayer {
     return undefined;
   }
 
+  /** @internal */
+  specsByTable(): IterableIterator<ResolvedSpec> {
+    return this.specs.values();
+  }
+
   /** The SQL names of the registered (synced) tables. */
   tableNames(): string[] {
     return [...this.specs.values()].map((s) => s.name);
@@ -283,6 +288,22 @@ export class Tx {
     }
     this.after(tableName, id);
     return true;
+  }
+
+  /**
+   * Sync: writes one field by table and column name, always logging a new op even when the value does not
+   * change (resolving a conflict by keeping the current value is still a decision the server must see).
+   * Returns the op id. Lock checks apply.
+   */
+  setField(tableName: string, id: string, column: string, value: SqlValue): string {
+    const spec = [...this.layer.specsByTable()].find((s) => s.name === tableName);
+    if (!spec || (![...spec.columns.values()].includes(column) && column !== 'deleted_at')) throw notFound(tableName);
+    const row = this.layer.stmt(`SELECT * FROM "${spec.name}" WHERE id = ?`).get(id) as Record<string, unknown> | undefined;
+    if (!row) throw notFound(spec.name);
+    this.assertUnlocked(spec, row);
+    if (spec.parent) this.assertParentOpen(spec, row[spec.columns.get(spec.parent.column) as string]);
+    this.write(spec, id, [[column, value]]);
+    return (this.layer.stmt('SELECT op_id FROM change_log WHERE tbl = ? AND row_id = ? AND field = ? ORDER BY seq DESC LIMIT 1').get(spec.name, id, column) as { op_id: string }).op_id;
   }
 
   private requireRow(spec: ResolvedSpec, table: SQLiteTable, id: string): Record<string, unknown> {

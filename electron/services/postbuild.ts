@@ -184,7 +184,7 @@ export class PostbuildService {
     const p = this.projects.get(projectId);
     const imports = (
       this.sqlite
-        .prepare('SELECT id, kind, file_name, rows, skipped, from_day, to_day, created_at FROM usage_imports WHERE project_id = ? AND deleted_at IS NULL ORDER BY created_at DESC, id DESC')
+        .prepare('SELECT id, kind, file_name, rows, skipped, from_day, to_day, created_at FROM usage_imports WHERE project_id = ? AND deleted_at IS NULL ORDER BY created_at DESC, rowid DESC')
         .all(projectId) as { id: string; kind: UsageKind; file_name: string; rows: number; skipped: number; from_day: string | null; to_day: string | null; created_at: string }[]
     ).map((r) => ({ id: r.id, kind: r.kind, fileName: r.file_name, rows: r.rows, skipped: r.skipped, from: r.from_day, to: r.to_day, importedAt: r.created_at }));
     return { ...summariseUsage(this.usageDays(projectId), p.windows, this.today()), imports };

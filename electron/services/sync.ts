@@ -7,6 +7,7 @@
  * this version does not know wait in the log and are applied later.
  */
 import type Database from 'better-sqlite3';
+import { AppError, notFound } from '#shared/contract/errors';
 import { mergeField } from '#shared/sync/merge';
 import { MAX_PULL_OPS, MAX_PUSH_BYTES, MAX_PUSH_OPS, type ChangeOp, type ConflictRecord, type ServerOp } from '#shared/sync/protocol';
 import type { Logger } from './logger.ts';
@@ -31,6 +32,19 @@ export interface SyncResult {
   pushed: number;
   rejected: number;
   pulled: number;
+}
+
+export interface ConflictView {
+  id: string;
+  tbl: string;
+  rowId: string;
+  field: string;
+  kept: ConflictRecord['kept'];
+  other: ConflictRecord['other'];
+  /** Decided here or on the server. */
+  resolved: boolean;
+  /** The server has confirmed the decision. */
+  settled: boolean;
 }
 
 interface LogRow {
@@ -67,7 +81,7 @@ export class SyncService {
       pending: pending.n,
       oldestPendingAt: pending.oldest ? hlcTime(pending.oldest) : null,
       rejected: n('SELECT count(*) AS n FROM change_log WHERE rejected_reason IS NOT NULL AND device_id = ?', this.deviceId),
-      openConflicts: n('SELECT count(*) AS n FROM sync_conflicts WHERE resolved_seq IS NULL'),
+      openConflicts: n('SELECT count(*) AS n FROM sync_conflicts WHERE resolved_seq IS NULL AND resolved_op_id IS NULL'),
       cursor: this.cursor(),
       lastSuccessAt: this.meta(LAST_SYNC_KEY) ?? null,
     };
@@ -203,10 +217,10 @@ export class SyncService {
     }
   }
 
-  /** Conflicts for the people to resolve (open first). */
-  conflicts(): { id: string; tbl: string; rowId: string; field: string; kept: ConflictRecord['kept']; other: ConflictRecord['other']; resolved: boolean }[] {
+  /** Conflicts for the people to resolve (open first); `resolved` once settled here or on the server. */
+  conflicts(): ConflictView[] {
     return (
-      this.sqlite.prepare('SELECT * FROM sync_conflicts ORDER BY resolved_seq IS NOT NULL, seq').all() as {
+      this.sqlite.prepare('SELECT * FROM sync_conflicts ORDER BY (resolved_seq IS NOT NULL OR resolved_op_id IS NOT NULL), seq').all() as {
         id: string;
         tbl: string;
         row_id: string;
@@ -214,8 +228,48 @@ export class SyncService {
         kept: string;
         other: string;
         resolved_seq: number | null;
+        resolved_op_id: string | null;
       }[]
-    ).map((c) => ({ id: c.id, tbl: c.tbl, rowId: c.row_id, field: c.field, kept: JSON.parse(c.kept) as ConflictRecord['kept'], other: JSON.parse(c.other) as ConflictRecord['other'], resolved: c.resolved_seq !== null }));
+    ).map((c) => ({
+      id: c.id,
+      tbl: c.tbl,
+      rowId: c.row_id,
+      field: c.field,
+      kept: JSON.parse(c.kept) as ConflictRecord['kept'],
+      other: JSON.parse(c.other) as ConflictRecord['other'],
+      resolved: c.resolved_seq !== null || c.resolved_op_id !== null,
+      settled: c.resolved_seq !== null,
+    }));
+  }
+
+  /**
+   * Resolves a conflict with a new op that has seen the current value: keep the value the merge kept, take
+   * the other one, or a merged text. The server settles the conflict when that op arrives.
+   */
+  resolve(conflictId: string, choice: 'kept' | 'other' | 'merged', merged?: string): void {
+    const c = this.conflicts().find((x) => x.id === conflictId);
+    if (!c) throw notFound('sync_conflicts');
+    if (c.resolved) throw new AppError({ code: 'conflict', messageKey: 'errors.sync.alreadyResolved' });
+    const json = choice === 'kept' ? c.kept.value : choice === 'other' ? c.other.value : JSON.stringify(merged ?? '');
+    const value = json === null ? null : (JSON.parse(json) as SqlValue);
+    this.mutations.transaction((tx) => {
+      const opId = tx.setField(c.tbl, c.rowId, c.field, value);
+      this.sqlite.prepare('UPDATE sync_conflicts SET resolved_op_id = ? WHERE id = ?').run(opId, conflictId);
+    });
+  }
+
+  /** Says what a record is for people: its company, a link to open it, and the assessment item for an answer. */
+  describe(tbl: string, rowId: string): { companyName: string | null; link: string | null; itemId: string | null } {
+    const get = (sql: string) => this.sqlite.prepare(sql).get(rowId) as Record<string, string | null> | undefined;
+    const r =
+      tbl === 'organizations'
+        ? get(`SELECT name AS company, '/' || CASE kind WHEN 'company' THEN 'companies' ELSE 'suppliers' END || '/' || id AS link, NULL AS item FROM organizations WHERE id = ?`)
+        : tbl === 'assessment_answers'
+          ? get(`SELECT o.name AS company, '/assessments/' || a.id AS link, x.item_id AS item FROM assessment_answers x JOIN assessments a ON a.id = x.assessment_id JOIN organizations o ON o.id = a.org_id WHERE x.id = ?`)
+          : this.mutations.columnsOf(tbl)?.has('org_id')
+            ? get(`SELECT o.name AS company, '/companies/' || o.id AS link, NULL AS item FROM "${tbl}" t JOIN organizations o ON o.id = t.org_id WHERE t.id = ?`)
+            : undefined;
+    return { companyName: r?.company ?? null, link: r?.link ?? null, itemId: r?.item ?? null };
   }
 
   /** Ops the server refused, with the reason, newest first. */

@@ -1,5 +1,5 @@
 import { AppShell, Group, NavLink, SegmentedControl, Text, Title, VisuallyHidden } from '@mantine/core';
-import { IconBuildingFactory2, IconCertificate, IconClipboardCheck, IconLayoutDashboard, IconSettings, IconTool, IconUsersGroup } from '@tabler/icons-react';
+import { IconBuildingFactory2, IconCertificate, IconClipboardCheck, IconLayoutDashboard, IconRefresh, IconSettings, IconTool, IconUsersGroup } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import { NavLink as RouterLink, Route, Routes, useLocation } from 'react-router';
 import { call } from './api.ts';
@@ -16,6 +16,7 @@ import { OrgDetailPage } from './pages/OrgDetailPage.tsx';
 import { OrgFormPage } from './pages/OrgFormPage.tsx';
 import { OrgListPage } from './pages/OrgListPage.tsx';
 import { SettingsPage } from './pages/SettingsPage.tsx';
+import { SyncIndicator, SyncPage } from './pages/SyncPage.tsx';
 import { OverdueBadge, useDueReminder } from './worklist/Worklist.tsx';
 
 const NAV = [
@@ -25,6 +26,7 @@ const NAV = [
   { to: '/mentors', key: 'nav.mentors', icon: IconUsersGroup },
   { to: '/assessments', key: 'nav.assessments', icon: IconClipboardCheck },
   { to: '/certificates', key: 'nav.certificates', icon: IconCertificate },
+  { to: '/sync', key: 'nav.sync', icon: IconRefresh },
   { to: '/settings', key: 'nav.settings', icon: IconSettings },
 ] as const;
 
@@ -69,7 +71,10 @@ export function App() {
               {t('app.tagline')}
             </Text>
           </Group>
-          <LanguageSwitch />
+          <Group gap="sm">
+            <SyncIndicator />
+            <LanguageSwitch />
+          </Group>
         </Group>
       </AppShell.Header>
       <AppShell.Navbar p="xs" aria-label={t('nav.label')}>
@@ -108,6 +113,7 @@ export function App() {
           <Route path="/mentors" element={<MentorsPage />} />
           <Route path="/assessments" element={<AssessmentsPage />} />
           <Route path="/assessments/:id" element={<AssessmentFormPage />} />
+          <Route path="/sync" element={<SyncPage />} />
           <Route path="/settings" element={<SettingsPage />} />
         </Routes>
       </AppShell.Main>

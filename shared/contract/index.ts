@@ -11,6 +11,7 @@ import { diagnosesContract } from './diagnoses.ts';
 import { postbuildContract, projectsContract } from './projects.ts';
 import { mentorsContract } from './mentors.ts';
 import { companiesContract, suppliersContract } from './organizations.ts';
+import { syncContract } from './sync.ts';
 
 export const contract = {
   ...appContract,
@@ -22,6 +23,7 @@ export const contract = {
   ...projectsContract,
   ...postbuildContract,
   ...certificatesContract,
+  ...syncContract,
 } as const;
 
 export type Contract = typeof contract;

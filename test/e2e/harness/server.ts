@@ -45,7 +45,10 @@ const listeners = new Set<http.ServerResponse>();
 services.mutations.onCommit((tables) => {
   const msg = `data: ${JSON.stringify({ event: 'data.changed', payload: { tables: [...tables] } })}\n\n`;
   for (const res of listeners) res.write(msg);
+  // As in the app: local changes start a sync round soon (when this laptop is enrolled).
+  if (!services.syncRunner.status().running) services.syncRunner.kick();
 });
+services.syncRunner.start();
 
 async function readBody(req: http.IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];

@@ -107,7 +107,7 @@ describe('operation names', () => {
     for (const name of OP_NAMES) {
       const r = await app.call(name, {});
       if (!r.ok) {
-        expect(['validation', 'not_found'], `${name}: ${JSON.stringify(r.error)}`).toContain(r.error.code);
+        expect(['validation', 'not_found', 'conflict'], `${name}: ${JSON.stringify(r.error)}`).toContain(r.error.code);
         expect(hasMessage(r.error.messageKey), r.error.messageKey).toBe(true);
       }
     }

@@ -73,6 +73,20 @@ describe('sync client against the merge of the central service', () => {
       expect(app.services.sync.status().openConflicts).toBe(1);
     }
     expect(syncedState(a)).toEqual(syncedState(b));
+
+    // B takes the value the merge did not keep; the decision reaches A and the server settles the conflict.
+    const [c] = b.services.sync.conflicts();
+    b.services.sync.resolve(c!.id, 'other');
+    expect(b.services.sync.conflicts()[0]).toMatchObject({ resolved: true, settled: false });
+    expect(b.services.sync.status().openConflicts).toBe(0);
+    expect(() => b.services.sync.resolve(c!.id, 'kept')).toThrow();
+    await b.services.sync.syncOnce(server.transport());
+    await a.services.sync.syncOnce(server.transport());
+    for (const app of [a, b]) {
+      expect(app.services.sync.conflicts()[0]).toMatchObject({ resolved: true, settled: true });
+      expect(JSON.stringify((await app.ok('assessments.get', { id: assessmentId })).answers.ceo_vision?.value)).toBe(JSON.parse(c!.other.value!) as string);
+    }
+    expect(server.conflicts).toHaveLength(1);
   });
 
   it('a lost answer leaves the ops pending; sending them again stores nothing twice', async () => {

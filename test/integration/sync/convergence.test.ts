@@ -54,10 +54,11 @@ async function run(replicaCount: number, actions: Action[]) {
   const seenBy = new Set(server.log.map((o) => o.base).filter((b): b is string => b !== null));
   const fieldKey = (o: { tbl: string; rowId: string; field: string }) => `${o.tbl}\u0000${o.rowId}\u0000${o.field}`;
   const seenValues = new Set(server.log.filter((o) => seenBy.has(o.hlc)).map((o) => `${fieldKey(o)}\u0000${o.value}`));
-  const inConflict = new Set(server.conflicts.flatMap((c) => [c.kept.opId, c.other.opId]));
+  // A conflict keeps both values; an equal edit made concurrently is kept with them.
+  const inConflict = new Set(server.conflicts.flatMap((c) => [c.kept, c.other].map((x) => `${fieldKey(c)}\u0000${x.value}`)));
   for (const op of server.log) {
     const head = server.heads.get(fieldKey(op));
-    const kept = head?.value === op.value || inConflict.has(op.opId) || seenValues.has(`${fieldKey(op)}\u0000${op.value}`);
+    const kept = head?.value === op.value || inConflict.has(`${fieldKey(op)}\u0000${op.value}`) || seenValues.has(`${fieldKey(op)}\u0000${op.value}`);
     expect(kept, `op ${op.opId} ${op.tbl}.${op.field}=${op.value}`).toBe(true);
   }
   // A conflict is recorded exactly when an op had not seen the value it replaced or lost to, and the values differ.
@@ -84,6 +85,15 @@ describe('replicas converge and nothing is lost', () => {
       { kind: 'answer', replica: 1, item: 'ceo_vision', value: 1 },
       { kind: 'archive', replica: 0 },
       { kind: 'sync', replica: 0, push: undefined, pull: undefined },
+    ]);
+  });
+
+  it('regression (seed 933592748): an equal edit on a third laptop is kept by the conflict that holds its value', async () => {
+    await run(3, [
+      { kind: 'answer', replica: 1, item: 'ceo_involvement', value: 5 },
+      { kind: 'answer', replica: 0, item: 'ceo_involvement', value: 5 },
+      { kind: 'sync', replica: 0, push: undefined, pull: undefined },
+      { kind: 'answer', replica: 2, item: 'ceo_involvement', value: 1 },
     ]);
   });
 

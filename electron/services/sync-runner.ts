@@ -1,0 +1,190 @@
+/**
+ * Runs sync in the background: enrolment with the central service, the device's credentials (protected by
+ * the OS key store where there is one), a token that is renewed when it runs out, a round every minute
+ * and shortly after local changes, and retries with backoff — for ever, never marking a failed batch done.
+ */
+import { AppError } from '#shared/contract/errors';
+import type { Logger } from './logger.ts';
+import type { SecretProtector } from './keystore.ts';
+import type { Settings } from './settings.ts';
+import { httpTransport, TransportError, type SyncTransport } from './sync-transport.ts';
+import type { SyncResult, SyncService } from './sync.ts';
+
+const K = { server: 'sync_server', deviceId: 'sync_device_id', secret: 'sync_device_secret', protectedSecret: 'sync_device_secret_os' } as const;
+export const SYNC_INTERVAL_MS = 60_000;
+export const MAX_BACKOFF_MS = 5 * 60_000;
+/** A queue older than this with failing rounds raises the alert in the app. */
+export const STUCK_AFTER_MS = 60 * 60_000;
+
+export interface RunnerState {
+  connected: boolean;
+  serverUrl: string | null;
+  running: boolean;
+  lastAttemptAt: string | null;
+  lastError: string | null;
+  failures: number;
+  nextAttemptAt: string | null;
+}
+
+export interface SyncRunnerOptions {
+  fetch?: typeof fetch;
+  now?: () => number;
+  /** Replaces the HTTP transport (tests: an in-memory server). */
+  transport?: SyncTransport;
+}
+
+export class SyncRunner {
+  private token: { value: string; expiresAt: number } | null = null;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private inFlight: Promise<SyncResult> | null = null;
+  private state: Omit<RunnerState, 'connected' | 'serverUrl'> = { running: false, lastAttemptAt: null, lastError: null, failures: 0, nextAttemptAt: null };
+  private stopped = true;
+
+  constructor(
+    private readonly sync: SyncService,
+    private readonly settings: Settings,
+    private readonly protector: SecretProtector | null,
+    private readonly logger: Logger,
+    private readonly opts: SyncRunnerOptions = {},
+  ) {}
+
+  private get now() {
+    return this.opts.now ?? Date.now;
+  }
+
+  status(): RunnerState {
+    return { connected: this.connection() !== null, serverUrl: this.settings.get(K.server) ?? null, ...this.state };
+  }
+
+  connection(): { serverUrl: string; deviceId: string; secret: string } | null {
+    const serverUrl = this.settings.get(K.server);
+    const deviceId = this.settings.get(K.deviceId);
+    const plain = this.settings.get(K.secret);
+    const sealed = this.settings.get(K.protectedSecret);
+    if (!serverUrl || !deviceId) return null;
+    if (sealed && this.protector) return { serverUrl, deviceId, secret: this.protector.decrypt(Buffer.from(sealed, 'base64')) };
+    return plain ? { serverUrl, deviceId, secret: plain } : null;
+  }
+
+  /** Enrols this laptop with a one-time code from the central office; keeps the device credentials. */
+  async enrol(serverUrl: string, code: string, deviceName: string): Promise<{ deviceId: string }> {
+    const f = this.opts.fetch ?? fetch;
+    let res: Response;
+    try {
+      res = await f(new URL('/api/devices/enrol', serverUrl), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code, deviceName }), signal: AbortSignal.timeout(20_000) });
+    } catch {
+      throw new AppError({ code: 'conflict', messageKey: 'errors.sync.unreachable', params: { server: serverUrl } });
+    }
+    if (!res.ok) {
+      const body = (await res.json().catch(() => ({}))) as { messageKey?: string };
+      const key = body.messageKey && /^errors\.enrol\./.test(body.messageKey) ? body.messageKey : 'errors.sync.enrolFailed';
+      throw new AppError({ code: 'validation', messageKey: key, fields: { code: { key } } });
+    }
+    const enrolled = (await res.json()) as { deviceId: string; deviceSecret: string };
+    this.settings.set(K.server, serverUrl);
+    this.settings.set(K.deviceId, enrolled.deviceId);
+    if (this.protector) {
+      this.settings.set(K.protectedSecret, this.protector.encrypt(enrolled.deviceSecret).toString('base64'));
+      this.settings.set(K.secret, '');
+    } else {
+      // No OS key store on this machine: the secret stays in the local database, like the data it guards.
+      this.settings.set(K.secret, enrolled.deviceSecret);
+    }
+    this.token = null;
+    this.logger.info({ server: serverUrl, deviceId: enrolled.deviceId }, 'device enrolled for sync');
+    this.kick(0);
+    return { deviceId: enrolled.deviceId };
+  }
+
+  disconnect(): void {
+    for (const k of Object.values(K)) this.settings.set(k, '');
+    this.token = null;
+    this.state = { ...this.state, lastError: null, failures: 0, nextAttemptAt: null };
+  }
+
+  private transport(): SyncTransport {
+    if (this.opts.transport) return this.opts.transport;
+    const conn = this.connection();
+    if (!conn) throw new AppError({ code: 'conflict', messageKey: 'errors.sync.notEnrolled' });
+    const f = this.opts.fetch ?? fetch;
+    return httpTransport({
+      baseUrl: conn.serverUrl,
+      fetch: f,
+      invalidateToken: () => {
+        this.token = null;
+      },
+      token: async () => {
+        if (this.token && this.token.expiresAt - 30_000 > this.now()) return this.token.value;
+        let res: Response;
+        try {
+          res = await f(new URL('/api/auth/device-token', conn.serverUrl), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ deviceId: conn.deviceId, deviceSecret: conn.secret }), signal: AbortSignal.timeout(20_000) });
+        } catch (err) {
+          throw new TransportError(`network: ${err instanceof Error ? err.message : String(err)}`, true);
+        }
+        if (!res.ok) throw new TransportError(`device token refused: HTTP ${res.status}`, res.status >= 500, res.status);
+        const t = (await res.json()) as { accessToken: string; expiresAt: string };
+        this.token = { value: t.accessToken, expiresAt: Date.parse(t.expiresAt) };
+        return t.accessToken;
+      },
+    });
+  }
+
+  /** One round now (the button); concurrent calls share the round in flight. */
+  async runOnce(): Promise<SyncResult> {
+    if (this.inFlight) return this.inFlight;
+    const round = (async () => {
+      this.state = { ...this.state, running: true, lastAttemptAt: new Date(this.now()).toISOString() };
+      try {
+        const r = await this.sync.syncOnce(this.transport());
+        this.state = { ...this.state, lastError: null, failures: 0 };
+        return r;
+      } catch (err) {
+        const message = err instanceof Error ? err.message : String(err);
+        this.state = { ...this.state, lastError: message, failures: this.state.failures + 1 };
+        this.logger.warn({ err: message, failures: this.state.failures }, 'sync round failed');
+        throw err instanceof AppError ? err : new AppError({ code: 'conflict', messageKey: 'errors.sync.failed', params: { reason: message.slice(0, 200) } });
+      } finally {
+        this.state = { ...this.state, running: false };
+      }
+    })();
+    this.inFlight = round;
+    try {
+      return await round;
+    } finally {
+      this.inFlight = null;
+    }
+  }
+
+  /** Starts the background loop (when enrolled). */
+  start(): void {
+    this.stopped = false;
+    this.kick(2_000);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  /** Schedules a round after `delayMs` (local changes call this so they leave the laptop soon). */
+  kick(delayMs = 3_000): void {
+    if (this.stopped || (!this.connection() && !this.opts.transport)) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.state = { ...this.state, nextAttemptAt: new Date(this.now() + delayMs).toISOString() };
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      void this.runOnce()
+        .then(() => this.kick(SYNC_INTERVAL_MS))
+        // Failed: retry with backoff, for ever; the queue stays and the app shows the error.
+        .catch(() => this.kick(Math.min(MAX_BACKOFF_MS, 5_000 * 2 ** Math.min(this.state.failures, 10))));
+    }, delayMs);
+    this.timer.unref?.();
+  }
+
+  /** The queue has waited too long while rounds fail: the app raises an alert. */
+  stuck(): boolean {
+    const oldest = this.sync.status().oldestPendingAt;
+    return oldest !== null && this.state.failures > 0 && this.now() - Date.parse(oldest) > STUCK_AFTER_MS;
+  }
+}

@@ -1,0 +1,315 @@
+/**
+ * Sync with the central service: enrol this laptop, see what is waiting and when it last synced, sync now,
+ * resolve conflicts (keep / take the other / merge the texts) and see changes the server refused.
+ */
+import { Alert, Badge, Button, Card, Group, Modal, SimpleGrid, Stack, Table, Text, TextInput, Textarea, Title } from '@mantine/core';
+import { IconAlertTriangle, IconCloudCheck, IconRefresh } from '@tabler/icons-react';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
+import type { OpOutput } from '#shared/contract/index';
+import { formatDateTime, formatNumber } from '#shared/domain/format';
+import { findItem, latestInstrument } from '#shared/instruments/index';
+import { ApiError, call, useOp, useOpMutation } from '../api.ts';
+import { l10n } from '../assessment/ItemInput.tsx';
+import { EmptyState, ErrorAlert, PageHeader, useErrorText, useNotify } from '../components/common.tsx';
+
+type Conflict = OpOutput<'sync.conflicts'>['rows'][number];
+
+/** A stored value (JSON text) as people read it. */
+export function displayValue(json: string | null): string {
+  if (json === null) return '—';
+  try {
+    const v = JSON.parse(json) as unknown;
+    if (typeof v === 'string') {
+      try {
+        const inner = JSON.parse(v) as unknown;
+        return typeof inner === 'string' || typeof inner === 'number' ? String(inner) : v;
+      } catch {
+        return v;
+      }
+    }
+    return v === null ? '—' : typeof v === 'number' || typeof v === 'boolean' ? String(v) : JSON.stringify(v);
+  } catch {
+    return json;
+  }
+}
+
+function useFieldLabel() {
+  const { t, i18n } = useTranslation('sync');
+  const dx = latestInstrument('company-dx');
+  return (c: Conflict) => {
+    const item = c.itemId && dx ? findItem(dx, c.itemId) : undefined;
+    if (item) return l10n(item.text, i18n.language);
+    return `${t(`tables.${c.tbl}`, { defaultValue: c.tbl })} · ${c.field}`;
+  };
+}
+
+export function SyncPage() {
+  const { t, i18n } = useTranslation('sync');
+  const lang = i18n.language;
+  const notify = useNotify();
+  const status = useOp('sync.status', {}, { refetchInterval: 3000 });
+  const conflicts = useOp('sync.conflicts', {});
+  const rejected = useOp('sync.rejected', {});
+  const now = useOpMutation('sync.now');
+  const s = status.data;
+  if (status.error) return <ErrorAlert error={status.error} />;
+  if (!s) return null;
+  const open = (conflicts.data?.rows ?? []).filter((c) => !c.resolved);
+  const done = (conflicts.data?.rows ?? []).filter((c) => c.resolved);
+  return (
+    <Stack gap="md" maw={1100}>
+      <PageHeader
+        title={t('title')}
+        subtitle={s.connected ? t('connectedTo', { server: s.serverUrl ?? '' }) : t('notConnected')}
+        actions={
+          s.connected ? (
+            <Button
+              leftSection={<IconRefresh size={16} aria-hidden />}
+              loading={s.running || now.isPending}
+              onClick={() =>
+                now.mutate({}, { onSuccess: (r) => notify.saved(t('done', { pushed: formatNumber(r.pushed, lang), pulled: formatNumber(r.pulled, lang) })), onError: notify.failed })
+              }
+            >
+              {t('syncNow')}
+            </Button>
+          ) : null
+        }
+      />
+      {s.stuck && (
+        <Alert color="red" icon={<IconAlertTriangle aria-hidden />} title={t('stuckTitle')}>
+          {t('stuckBody', { since: s.oldestPendingAt ? formatDateTime(s.oldestPendingAt, lang) : '' })}
+        </Alert>
+      )}
+      {!s.connected ? (
+        <EnrolCard />
+      ) : (
+        <SimpleGrid cols={{ base: 2, md: 4 }}>
+          <Stat label={t('lastSuccess')} value={s.lastSuccessAt ? formatDateTime(s.lastSuccessAt, lang) : t('never')} />
+          <Stat label={t('pending')} value={formatNumber(s.pending, lang)} hint={s.oldestPendingAt ? t('oldest', { at: formatDateTime(s.oldestPendingAt, lang) }) : undefined} testId="sync-pending" />
+          <Stat label={t('conflicts')} value={formatNumber(s.openConflicts, lang)} testId="sync-conflicts" />
+          <Stat label={t('rejected')} value={formatNumber(s.rejected, lang)} />
+        </SimpleGrid>
+      )}
+      {s.connected && s.lastError && (
+        <Alert color="orange" title={t('lastErrorTitle')}>
+          {t('lastError', { error: s.lastError, next: s.nextAttemptAt ? formatDateTime(s.nextAttemptAt, lang) : '—' })}
+        </Alert>
+      )}
+      <Card withBorder>
+        <Title order={2} size="h4" mb="sm">
+          {t('conflictsTitle')}
+        </Title>
+        <Text size="sm" c="dimmed" mb="sm">
+          {t('conflictsHelp')}
+        </Text>
+        {open.length === 0 ? <EmptyState title={t('noConflicts')} /> : <ConflictTable rows={open} />}
+        {done.length > 0 && (
+          <Text size="xs" c="dimmed" mt="sm">
+            {t('resolvedCount', { count: done.length, formatted: formatNumber(done.length, lang) })}
+          </Text>
+        )}
+      </Card>
+      {(rejected.data?.rows.length ?? 0) > 0 && (
+        <Card withBorder>
+          <Title order={2} size="h4" mb="sm">
+            {t('rejectedTitle')}
+          </Title>
+          <Table>
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>{t('when')}</Table.Th>
+                <Table.Th>{t('what')}</Table.Th>
+                <Table.Th>{t('value')}</Table.Th>
+                <Table.Th>{t('reason')}</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {rejected.data?.rows.map((r) => (
+                <Table.Tr key={r.opId}>
+                  <Table.Td>{formatDateTime(r.at, lang)}</Table.Td>
+                  <Table.Td>
+                    {t(`tables.${r.tbl}`, { defaultValue: r.tbl })} · {r.field}
+                  </Table.Td>
+                  <Table.Td>{displayValue(r.value)}</Table.Td>
+                  <Table.Td>{t(r.messageKey, { ns: 'messages', defaultValue: r.reason })}</Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Card>
+      )}
+      {s.connected && (
+        <Group>
+          <Button variant="subtle" color="red" onClick={() => void call('sync.disconnect', {}).then(() => status.refetch())}>
+            {t('disconnect')}
+          </Button>
+        </Group>
+      )}
+    </Stack>
+  );
+}
+
+function Stat({ label, value, hint, testId }: { label: string; value: string; hint?: string | undefined; testId?: string }) {
+  return (
+    <Card withBorder padding="md" data-testid={testId}>
+      <Text size="sm" c="dimmed">
+        {label}
+      </Text>
+      <Text fz={22} fw={700}>
+        {value}
+      </Text>
+      {hint && (
+        <Text size="xs" c="dimmed">
+          {hint}
+        </Text>
+      )}
+    </Card>
+  );
+}
+
+function EnrolCard() {
+  const { t } = useTranslation('sync');
+  const errors = useErrorText();
+  const notify = useNotify();
+  const enrol = useOpMutation('sync.enrol');
+  const [serverUrl, setServerUrl] = useState('');
+  const [code, setCode] = useState('');
+  const [deviceName, setDeviceName] = useState(t('defaultDeviceName'));
+  const fields = enrol.error instanceof ApiError ? errors.fields(enrol.error.data.fields) : {};
+  return (
+    <Card withBorder>
+      <Title order={2} size="h4" mb="xs">
+        {t('enrolTitle')}
+      </Title>
+      <Text size="sm" c="dimmed" mb="md">
+        {t('enrolHelp')}
+      </Text>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          enrol.mutate({ serverUrl: serverUrl.trim(), code: code.trim(), deviceName }, { onSuccess: () => notify.saved(t('enrolled')) });
+        }}
+      >
+        <Stack gap="sm" maw={520}>
+          <TextInput label={t('serverUrl')} placeholder="https://dx.example.kr" value={serverUrl} onChange={(e) => setServerUrl(e.currentTarget.value)} error={fields.serverUrl} required />
+          <TextInput label={t('code')} placeholder="XXXX-XXXX-XXXX-XXXX" value={code} onChange={(e) => setCode(e.currentTarget.value)} error={fields.code} required />
+          <TextInput label={t('deviceName')} value={deviceName} onChange={(e) => setDeviceName(e.currentTarget.value)} error={fields.deviceName} required />
+          {enrol.error && !Object.keys(fields).length && <Alert color="red">{errors.message(enrol.error)}</Alert>}
+          <Group>
+            <Button type="submit" loading={enrol.isPending} leftSection={<IconCloudCheck size={16} aria-hidden />}>
+              {t('enrol')}
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Card>
+  );
+}
+
+function ConflictTable({ rows }: { rows: Conflict[] }) {
+  const { t } = useTranslation(['sync', 'common']);
+  const label = useFieldLabel();
+  const notify = useNotify();
+  const resolve = useOpMutation('sync.resolve');
+  const [merging, setMerging] = useState<Conflict | null>(null);
+  const [merged, setMerged] = useState('');
+  const decide = (c: Conflict, choice: 'kept' | 'other' | 'merged', text?: string) =>
+    resolve.mutate({ id: c.id, choice, ...(text !== undefined ? { merged: text } : {}) }, { onSuccess: () => notify.saved(t('resolved')), onError: notify.failed });
+  return (
+    <>
+      <Table data-testid="conflicts">
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>{t('what')}</Table.Th>
+            <Table.Th>{t('keptValue')}</Table.Th>
+            <Table.Th>{t('otherValue')}</Table.Th>
+            <Table.Th />
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {rows.map((c) => (
+            <Table.Tr key={c.id}>
+              <Table.Td>
+                {c.link ? <Link to={c.link}>{c.companyName ?? c.rowId}</Link> : (c.companyName ?? c.rowId)}
+                <Text size="xs" c="dimmed">
+                  {label(c)}
+                </Text>
+              </Table.Td>
+              <Table.Td>
+                <Badge variant="light" color="teal">
+                  {displayValue(c.kept.value)}
+                </Badge>
+              </Table.Td>
+              <Table.Td>
+                <Badge variant="light" color="orange">
+                  {displayValue(c.other.value)}
+                </Badge>
+              </Table.Td>
+              <Table.Td>
+                <Group gap={6} justify="flex-end">
+                  <Button size="compact-sm" variant="default" onClick={() => decide(c, 'kept')} aria-label={t('keepLabel', { value: displayValue(c.kept.value) })}>
+                    {t('keep')}
+                  </Button>
+                  <Button size="compact-sm" variant="default" onClick={() => decide(c, 'other')} aria-label={t('takeOtherLabel', { value: displayValue(c.other.value) })}>
+                    {t('takeOther')}
+                  </Button>
+                  <Button
+                    size="compact-sm"
+                    variant="subtle"
+                    onClick={() => {
+                      setMerging(c);
+                      setMerged(`${displayValue(c.kept.value)}\n${displayValue(c.other.value)}`);
+                    }}
+                  >
+                    {t('merge')}
+                  </Button>
+                </Group>
+              </Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+      <Modal opened={merging !== null} onClose={() => setMerging(null)} title={t('mergeTitle')}>
+        <Textarea label={t('mergedText')} autosize minRows={4} value={merged} onChange={(e) => setMerged(e.currentTarget.value)} />
+        <Group justify="flex-end" mt="md">
+          <Button variant="default" onClick={() => setMerging(null)}>
+            {t('common:actions.cancel')}
+          </Button>
+          <Button
+            onClick={() => {
+              if (merging) decide(merging, 'merged', merged);
+              setMerging(null);
+            }}
+          >
+            {t('saveMerged')}
+          </Button>
+        </Group>
+      </Modal>
+    </>
+  );
+}
+
+/** The header's sync indicator: nothing until enrolled; then waiting changes, conflicts, or when it last synced. */
+export function SyncIndicator() {
+  const { t, i18n } = useTranslation('sync');
+  const status = useOp('sync.status', {}, { refetchInterval: 5000 });
+  const s = status.data;
+  if (!s?.connected) return null;
+  const lang = i18n.language;
+  const label =
+    s.openConflicts > 0
+      ? t('badgeConflicts', { count: s.openConflicts, formatted: formatNumber(s.openConflicts, lang) })
+      : s.running
+        ? t('badgeRunning')
+        : s.pending > 0
+          ? t('badgePending', { count: s.pending, formatted: formatNumber(s.pending, lang) })
+          : t('badgeSynced');
+  const color = s.openConflicts > 0 || s.stuck ? 'red' : s.lastError ? 'orange' : s.pending > 0 ? 'yellow' : 'teal';
+  return (
+    <Badge component={Link} to="/sync" variant="light" color={color} size="lg" style={{ cursor: 'pointer', textTransform: 'none' }} data-testid="sync-indicator">
+      {label}
+    </Badge>
+  );
+}

@@ -1,0 +1,74 @@
+import { z } from 'zod';
+import { id, requiredText } from '../schemas/common.ts';
+import { op } from './op.ts';
+
+const ok = z.object({ ok: z.literal(true) });
+const side = z.object({ opId: z.string(), value: z.string().nullable(), hlc: z.string(), deviceId: z.string(), userId: z.string() });
+
+/** Sync with the central service: enrolment, status, the button, conflicts and refused changes. */
+export const syncContract = {
+  /** Everything the sync indicator and the sync screen show. */
+  'sync.status': op(
+    z.object({}),
+    z.object({
+      connected: z.boolean(),
+      serverUrl: z.string().nullable(),
+      running: z.boolean(),
+      lastAttemptAt: z.string().nullable(),
+      lastSuccessAt: z.string().nullable(),
+      lastError: z.string().nullable(),
+      failures: z.number(),
+      nextAttemptAt: z.string().nullable(),
+      /** Changes of this laptop the server has not confirmed, and when the oldest was made. */
+      pending: z.number(),
+      oldestPendingAt: z.string().nullable(),
+      rejected: z.number(),
+      openConflicts: z.number(),
+      /** The queue has waited over an hour while rounds fail. */
+      stuck: z.boolean(),
+    }),
+  ),
+  /** Enrols this laptop with a one-time code from the central office. */
+  'sync.enrol': op(
+    z.object({
+      serverUrl: z.url({ protocol: /^https?$/, error: 'validation.url' }).max(300),
+      code: requiredText(40),
+      deviceName: requiredText(100),
+    }),
+    z.object({ deviceId: z.string() }),
+  ),
+  'sync.disconnect': op(z.object({}), ok),
+  /** One round now: push what is waiting, then pull. */
+  'sync.now': op(z.object({}), z.object({ pushed: z.number(), rejected: z.number(), pulled: z.number() })),
+  'sync.conflicts': op(
+    z.object({}),
+    z.object({
+      rows: z.array(
+        z.object({
+          id: z.string(),
+          tbl: z.string(),
+          rowId: z.string(),
+          field: z.string(),
+          kept: side,
+          other: side,
+          resolved: z.boolean(),
+          settled: z.boolean(),
+          /** What the record is, for people: the company, and the assessment item where there is one. */
+          companyName: z.string().nullable(),
+          link: z.string().nullable(),
+          itemId: z.string().nullable(),
+        }),
+      ),
+    }),
+  ),
+  /** Keep the value the merge kept, take the other one, or save a merged text. */
+  'sync.resolve': op(
+    z.object({ id, choice: z.enum(['kept', 'other', 'merged']), merged: z.string().max(20_000).optional() }),
+    ok,
+  ),
+  /** Changes the server refused, with its reason; kept on the laptop. */
+  'sync.rejected': op(
+    z.object({}),
+    z.object({ rows: z.array(z.object({ opId: z.string(), tbl: z.string(), rowId: z.string(), field: z.string(), value: z.string().nullable(), reason: z.string(), messageKey: z.string(), at: z.string() })) }),
+  ),
+} as const;
