@@ -48,7 +48,7 @@ for (const lang of ['ko', 'en'] as const) {
       await createCompanyEn(page);
     }
     await expectAccessible(page, 'company detail');
-    for (const path of ['/', '/companies', '/companies/new', '/suppliers', '/suppliers/new', '/mentors', '/mentors?tab=pairs', '/assessments', '/settings']) {
+    for (const path of ['/', '/companies', '/companies/new', '/suppliers', '/suppliers/new', '/mentors', '/mentors?tab=pairs', '/assessments', '/certificates', '/sync', '/settings']) {
       await page.goto(`${new URL(page.url()).origin}/#${path}`);
       await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
       await page.waitForLoadState('networkidle');

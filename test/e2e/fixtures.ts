@@ -5,6 +5,7 @@
  */
 import { _electron, test as base, type Browser, type BrowserContext, type ElectronApplication, type Page } from '@playwright/test';
 import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bridgeScript } from './harness/bridge.ts';
@@ -19,7 +20,7 @@ export interface AppHandle {
   close(): Promise<void>;
 }
 
-function startHarness(dbFile: string): Promise<{ child: ChildProcess; url: string }> {
+export function startHarness(dbFile: string): Promise<{ child: ChildProcess; url: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', path.join(repo, 'test/e2e/harness/server.ts'), '--db', dbFile, '--port', '0'], {
       cwd: repo,
@@ -44,7 +45,7 @@ function startHarness(dbFile: string): Promise<{ child: ChildProcess; url: strin
   });
 }
 
-function stop(child: ChildProcess, crash: boolean): Promise<void> {
+export function stop(child: ChildProcess, crash: boolean): Promise<void> {
   return new Promise((resolve) => {
     if (child.exitCode !== null) return resolve();
     child.once('exit', () => resolve());
@@ -106,9 +107,17 @@ async function electronApp(dbFile: string): Promise<AppHandle> {
   return handle;
 }
 
-export const test = base.extend<{ app: AppHandle }>({
+export const test = base.extend<{ app: AppHandle; secondApp: AppHandle }>({
   app: async ({ browser }, use, testInfo) => {
     const dbFile = testInfo.outputPath('dx-mentor.db');
+    const handle = process.env.DX_E2E_ELECTRON ? await electronApp(dbFile) : await harnessApp(browser, dbFile);
+    await use(handle);
+    await handle.close();
+  },
+  /** A second laptop: another running app with its own database (the colleague's). */
+  secondApp: async ({ browser }, use, testInfo) => {
+    const dbFile = testInfo.outputPath('second', 'dx-mentor.db');
+    fs.mkdirSync(path.dirname(dbFile), { recursive: true });
     const handle = process.env.DX_E2E_ELECTRON ? await electronApp(dbFile) : await harnessApp(browser, dbFile);
     await use(handle);
     await handle.close();

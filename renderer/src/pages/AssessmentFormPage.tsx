@@ -71,6 +71,18 @@ function AssessmentForm({ data }: { data: OpOutput<'assessments.get'> }) {
   const [answers, setAnswers] = useState<Record<string, Answer | null>>(() => Object.fromEntries(Object.entries(data.answers).map(([k, v]) => [k, v.value as Answer | null])));
   const [comments, setComments] = useState<Record<string, string>>(() => Object.fromEntries(Object.entries(data.answers).map(([k, v]) => [k, v.comment])));
   const [result, setResult] = useState<AssessmentResult>(data.result);
+  // A colleague's answers arriving by sync (the stored data changed under the open form): take every item
+  // whose stored value changed since the form last saw it. Our own saves come back equal and change nothing.
+  const [seen, setSeen] = useState(data);
+  if (seen !== data) {
+    const changed = Object.entries(data.answers).filter(([k, v]) => JSON.stringify(v) !== JSON.stringify(seen.answers[k]));
+    if (changed.length > 0) {
+      setAnswers((a) => ({ ...a, ...Object.fromEntries(changed.map(([k, v]) => [k, v.value as Answer | null])) }));
+      setComments((c) => ({ ...c, ...Object.fromEntries(changed.map(([k, v]) => [k, v.comment])) }));
+      setResult(data.result);
+    }
+    setSeen(data);
+  }
   const [save, setSave] = useState<SaveState>({ kind: 'idle' });
   const [historyItem, setHistoryItem] = useState<Item | null>(null);
   const [confirmFinal, setConfirmFinal] = useState(false);

@@ -35,6 +35,16 @@ export function displayValue(json: string | null): string {
   }
 }
 
+/** Texts can be merged; scale points, numbers and choices cannot. */
+function mergeable(c: Conflict): boolean {
+  const dx = latestInstrument('company-dx');
+  const item = c.itemId && dx ? findItem(dx, c.itemId) : undefined;
+  if (item) return item.type === 'text' && c.field === 'value';
+  if (c.field === 'comment' || c.field === 'notes') return true;
+  const words = (json: string | null) => /\s/.test(displayValue(json).trim());
+  return words(c.kept.value) || words(c.other.value);
+}
+
 function useFieldLabel() {
   const { t, i18n } = useTranslation('sync');
   const dx = latestInstrument('company-dx');
@@ -255,6 +265,7 @@ function ConflictTable({ rows }: { rows: Conflict[] }) {
                   <Button size="compact-sm" variant="default" onClick={() => decide(c, 'other')} aria-label={t('takeOtherLabel', { value: displayValue(c.other.value) })}>
                     {t('takeOther')}
                   </Button>
+                  {mergeable(c) && (
                   <Button
                     size="compact-sm"
                     variant="subtle"
@@ -265,6 +276,7 @@ function ConflictTable({ rows }: { rows: Conflict[] }) {
                   >
                     {t('merge')}
                   </Button>
+                  )}
                 </Group>
               </Table.Td>
             </Table.Tr>

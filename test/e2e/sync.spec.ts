@@ -1,0 +1,133 @@
+import AxeBuilder from '@axe-core/playwright';
+import type { Page } from '@playwright/test';
+import { startCentral, startOfficeLaptop } from './central.ts';
+import { expect, test } from './fixtures.ts';
+import { VALID_BRN } from './helpers.ts';
+
+test.setTimeout(240_000);
+
+async function enrol(page: Page, serverUrl: string, code: string, name: string) {
+  await page.getByRole('link', { name: '동기화', exact: true }).click();
+  await expect(page.getByRole('heading', { level: 1, name: '동기화' })).toBeVisible();
+  await page.getByLabel('서버 주소').fill(serverUrl);
+  await page.getByLabel('등록 코드').fill(code);
+  await page.getByLabel('이 노트북 이름').fill(name);
+  await page.getByRole('button', { name: '등록', exact: true }).click();
+  await expect(page.getByText(`중앙 서비스 ${serverUrl}와 동기화합니다`)).toBeVisible();
+}
+
+async function syncNow(page: Page) {
+  await page.getByRole('link', { name: '동기화', exact: true }).click();
+  await page.getByRole('button', { name: '지금 동기화' }).click();
+  await expect(page.getByText(/^보냄 \d+건 · 받음 \d+건$/).last()).toBeVisible();
+  await expect(page.getByTestId('sync-pending')).toContainText('0');
+}
+
+test('two laptops fill one assessment offline, sync through the central service, and resolve a same-field conflict', async ({ app, secondApp }, testInfo) => {
+  const central = await startCentral(testInfo.outputPath('central'));
+  const office = await startOfficeLaptop(testInfo.outputPath('office', 'dx.db'));
+  try {
+    // The central office: its laptop holds the mentor registry; the service has an account for each person.
+    const org = await central.admin<{ id: string }>('POST', '/api/admin/organizations', { name: '경기테크노파크', kind: 'regional_tp', region: '41' });
+    const mentor = (name: string, expertise: 'process' | 'ai') =>
+      office.invoke<{ id: string }>('mentors.create', { name, affiliationType: expertise === 'ai' ? 'kaist_institute' : 'meister', affiliationName: '', expertise, region: '41', phone: '', email: '' });
+    const kim = await mentor('김공정', 'process');
+    const lee = await mentor('이인공', 'ai');
+    const pair = await office.invoke<{ id: string }>('pairs.create', { processMentorId: kim.id, aiMentorId: lee.id });
+    const user = async (email: string, displayName: string, role: 'admin' | 'mentor', mentorId: string | null) => {
+      const u = await central.admin<{ id: string }>('POST', '/api/admin/users', { organizationId: org.id, email, displayName, role, region: '41', mentorId });
+      return (await central.admin<{ code: string }>('POST', `/api/admin/users/${u.id}/enrolment-codes`)).code;
+    };
+    const officeCode = await user('office@gtp.or.kr', '사무국', 'admin', null);
+    const kimCode = await user('kim@gtp.or.kr', '김공정', 'mentor', kim.id);
+    const leeCode = await user('lee@gtp.or.kr', '이인공', 'mentor', lee.id);
+    await office.invoke('sync.enrol', { serverUrl: central.url, code: officeCode, deviceName: '사무국 PC' });
+    await office.invoke('sync.now', {});
+
+    // Kim's laptop: enrols in the app and registers the company with its assessment.
+    const a = app.page;
+    await enrol(a, central.url, kimCode, '김공정 노트북');
+    const { assessmentId, companyId } = await a.evaluate(async (brn) => {
+      const call = async (name: string, input: unknown) => {
+        const r = (await window.dx.invoke(name, input)) as { ok: boolean; value: { id: string } };
+        if (!r.ok) throw new Error(`${name}: ${JSON.stringify(r)}`);
+        return r.value;
+      };
+      const company = await call('companies.create', { brn, name: '한빛정밀', representative: '김대표', region: '41', address: '', ksicCode: '29171', industryName: '', employees: 40, foundedOn: null, notes: '', financials: [], contacts: [] });
+      const assessment = await call('assessments.create', { companyId: company.id, visitId: null, instrumentId: 'company-dx' });
+      return { assessmentId: assessment.id, companyId: company.id };
+    }, VALID_BRN);
+    await syncNow(a);
+    // The office assigns the company to Kim and Lee's pair.
+    await office.invoke('sync.now', {});
+    await office.invoke('pairs.assign', { companyId, pairId: pair.id });
+    await office.invoke('sync.now', {});
+
+    // Lee's laptop: enrols and receives the company, the assessment and the pair.
+    const b = secondApp.page;
+    await enrol(b, central.url, leeCode, '이인공 노트북');
+    await syncNow(b);
+    await b.getByRole('link', { name: '중소기업', exact: true }).click();
+    await expect(b.getByRole('link', { name: '한빛정밀' })).toBeVisible();
+
+    // The network goes down. Each fills a different section of the same assessment.
+    await central.stop();
+    const item = (page: Page, id: string) => page.locator(`[data-item="${id}"]`);
+    const openAssessment = async (page: Page) => {
+      await page.goto(`${new URL(page.url()).origin}/#/assessments/${assessmentId}`);
+      await expect(page.getByRole('heading', { level: 1 })).toContainText('한빛정밀');
+    };
+    await openAssessment(a);
+    await item(a, 'ceo_vision').getByLabel('3 — 목표는 말하지만 계획·예산이 없음').check();
+    await openAssessment(b);
+    await item(b, 'org_staff').locator('input').first().fill('2');
+    await item(b, 'org_staff').locator('input').first().blur();
+    await expect(b.getByTestId('sync-indicator')).toContainText('보낼 변경');
+
+    // Back online: both sync; each laptop shows both answers.
+    await central.start();
+    await syncNow(a);
+    await syncNow(b);
+    await syncNow(a);
+    for (const page of [a, b]) {
+      await openAssessment(page);
+      await expect(item(page, 'ceo_vision').getByLabel('3 — 목표는 말하지만 계획·예산이 없음')).toBeChecked();
+      await expect(item(page, 'org_staff').locator('input').first()).toHaveValue('2 명');
+    }
+
+    // Offline again, both change the same answer differently: a conflict both see, resolved on Lee's laptop.
+    await central.stop();
+    await openAssessment(a);
+    await item(a, 'ceo_vision').getByLabel('5 — 목표·로드맵·예산을 직접 정하고 정기 점검').check();
+    await openAssessment(b);
+    await item(b, 'ceo_vision').getByLabel('1 — DX 필요성을 언급하지 않음').check();
+    await central.start();
+    await syncNow(a);
+    await syncNow(b);
+    await syncNow(a);
+    for (const page of [a, b]) await expect(page.getByTestId('sync-indicator')).toHaveText('충돌 1건');
+    const conflicts = b.getByTestId('conflicts');
+    await expect(conflicts).toContainText('한빛정밀');
+    await expect(conflicts).toContainText('5');
+    await expect(conflicts).toContainText('1');
+    const serious = (await new AxeBuilder({ page: b }).analyze()).violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+    expect(serious.map((v) => v.id)).toEqual([]);
+    await b.screenshot({ path: testInfo.outputPath('conflict.png'), fullPage: true });
+    // Lee keeps Kim's answer (5), whichever side the merge kept.
+    const row = conflicts.getByRole('row').nth(1);
+    const keep5 = row.getByRole('button', { name: /^(지금 값 유지|다른 값 선택): 5$/ });
+    await keep5.click();
+    await expect(b.getByText('충돌을 해결했습니다. 다음 동기화 때 동료에게도 반영됩니다.')).toBeVisible();
+    await expect(b.getByText('해결할 충돌이 없습니다')).toBeVisible();
+    await syncNow(b);
+    await syncNow(a);
+    for (const page of [a, b]) {
+      await expect(page.getByTestId('sync-indicator')).toHaveText('동기화됨');
+      await openAssessment(page);
+      await expect(item(page, 'ceo_vision').getByLabel('5 — 목표·로드맵·예산을 직접 정하고 정기 점검')).toBeChecked();
+    }
+  } finally {
+    await office.close();
+    await central.stop();
+  }
+});
