@@ -48,6 +48,12 @@ export const changeLog = sqliteTable(
   (t) => [index('change_log_row').on(t.tbl, t.rowId, t.field), index('change_log_outbox').on(t.serverSeq, t.rejectedReason, t.seq)],
 );
 
+/** Attachment bytes this laptop has handed to the server (complete and verified there): sent once. */
+export const blobUploads = sqliteTable('blob_uploads', {
+  sha256: text('sha256').primaryKey(),
+  uploadedAt: text('uploaded_at').notNull(),
+});
+
 /** Conflicts the server recorded: two concurrent edits of one field with different values, both kept. */
 export const syncConflicts = sqliteTable('sync_conflicts', {
   id: text('id').primaryKey(),

@@ -16,6 +16,8 @@ import { adminRoutes } from './routes/admin.ts';
 import { authRoutes } from './routes/auth.ts';
 import { certificateRoutes } from './routes/certificates.ts';
 import { syncRoutes } from './routes/sync.ts';
+import { blobRoutes } from './routes/blobs.ts';
+import { BlobService } from './blobs.ts';
 import { SyncService } from './sync/service.ts';
 
 export interface ServerOptions {
@@ -127,6 +129,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   adminRoutes(app, ctx);
   certificateRoutes(app, ctx);
   syncRoutes(app, ctx);
+  blobRoutes(app, ctx, new BlobService(database.db, now));
 
   await app.ready();
   return app;

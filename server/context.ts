@@ -21,9 +21,11 @@ export interface RateLimits {
   publicLookup: number;
   /** Sync requests (push, pull, snapshot) per device (per access token). */
   sync: number;
+  /** Attachment requests (one per 1 MiB chunk) per client address. */
+  blobs: number;
 }
 
-export const DEFAULT_RATE_LIMITS: RateLimits = { windowMs: 60_000, global: 600, login: 10, enrol: 10, deviceToken: 60, publicLookup: 120, sync: 120 };
+export const DEFAULT_RATE_LIMITS: RateLimits = { windowMs: 60_000, global: 600, login: 10, enrol: 10, deviceToken: 60, publicLookup: 120, sync: 120, blobs: 1200 };
 
 export interface ServerContext {
   database: ServerDatabase;

@@ -108,7 +108,7 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
   const diagnoses = new DiagnosisService(database.sqlite, mutations, () => settings.userId(), () => settings.language());
   const suppliers = new SupplierService(database.sqlite, mutations, diagnoses, today);
   const fontsDir = opts.fontsDir ?? path.resolve(opts.migrationsFolder, '..', '..', 'assets', 'fonts');
-  const sync = new SyncService(database.sqlite, mutations, settings.deviceId(), opts.logger, now);
+  const sync = new SyncService(database.sqlite, mutations, settings.deviceId(), opts.logger, now, files);
   const syncRunnerRef = new SyncRunner(sync, settings, opts.secretProtector ?? null, opts.logger, { ...opts.sync, now });
   const keys = new KeyStore(opts.keysDir ?? path.join(path.dirname(opts.dbFile), 'keys'), opts.secretProtector ?? null);
   return {

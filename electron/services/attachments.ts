@@ -57,6 +57,18 @@ export class AttachmentStore {
     return sha256;
   }
 
+  /** The file is here (sync downloads the ones that are not). */
+  has(sha256: string): boolean {
+    return fs.existsSync(path.join(this.dir, sha256));
+  }
+
+  /** Stores bytes that arrived by sync, only if they hash to the name they came under. */
+  putVerified(sha256: string, bytes: Buffer): boolean {
+    if (crypto.createHash('sha256').update(bytes).digest('hex') !== sha256) return false;
+    this.writeOnce(bytes);
+    return true;
+  }
+
   read(sha256: string): Buffer {
     const file = path.join(this.dir, sha256);
     if (!fs.existsSync(file)) throw notFound('attachment');

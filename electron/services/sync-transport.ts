@@ -2,12 +2,32 @@
  * How the sync client reaches the central service: an interface with an HTTP implementation (the real
  * server) and an in-memory one (tests; the same shared merge rule, no accounts), Joplin-style.
  */
+import crypto from 'node:crypto';
 import { mergeField, type FieldHead } from '#shared/sync/merge';
 import { pullResponse, pushResponse, type ChangeOp, type ConflictRecord, type PullResponse, type PushResponse, type ServerOp } from '#shared/sync/protocol';
 
 export interface SyncTransport {
   push(ops: ChangeOp[]): Promise<PushResponse>;
   pull(after: number, limit: number): Promise<PullResponse>;
+  blobs?: BlobTransport;
+}
+
+export interface BlobStatus {
+  size: number;
+  chunkSize: number;
+  chunks: number;
+  received: number[];
+  complete: boolean;
+}
+
+/** Attachment bytes by content hash, in chunks (see server/routes/blobs.ts). */
+export interface BlobTransport {
+  /** null: the server has never heard of it. */
+  status(sha256: string): Promise<BlobStatus | null>;
+  begin(sha256: string, size: number): Promise<BlobStatus>;
+  putChunk(sha256: string, idx: number, data: Buffer): Promise<void>;
+  complete(sha256: string): Promise<BlobStatus>;
+  getChunk(sha256: string, idx: number): Promise<Buffer>;
 }
 
 /** A transport failure that is worth retrying (network down, server restarting, 5xx, 429). */
@@ -53,6 +73,47 @@ export function httpTransport(opts: HttpTransportOptions): SyncTransport {
     if (!res.ok) throw new TransportError(`HTTP ${res.status}: ${await res.text().catch(() => '')}`.slice(0, 500), res.status >= 500 || res.status === 429 || res.status === 408, res.status);
     return res.json();
   };
+  const raw = async (method: 'GET' | 'PUT', path: string, body?: Buffer, retried = false): Promise<Response> => {
+    let res: Response;
+    try {
+      res = await f(new URL(path, opts.baseUrl), {
+        method,
+        headers: { authorization: `Bearer ${await opts.token()}`, ...(body ? { 'content-type': 'application/octet-stream' } : {}) },
+        ...(body ? { body: new Uint8Array(body) } : {}),
+        signal: AbortSignal.timeout(opts.timeoutMs ?? 60_000),
+      });
+    } catch (err) {
+      throw new TransportError(`network: ${err instanceof Error ? err.message : String(err)}`, true);
+    }
+    if (res.status === 401 && !retried && opts.invalidateToken) {
+      opts.invalidateToken();
+      return raw(method, path, body, true);
+    }
+    return res;
+  };
+  const blobs: BlobTransport = {
+    async status(sha256) {
+      const res = await raw('GET', `/api/blobs/${sha256}`);
+      if (res.status === 404) return null;
+      if (!res.ok) throw new TransportError(`HTTP ${res.status}`, res.status >= 500 || res.status === 429, res.status);
+      return (await res.json()) as BlobStatus;
+    },
+    async begin(sha256, size) {
+      return (await request('POST', `/api/blobs/${sha256}`, { size })) as BlobStatus;
+    },
+    async putChunk(sha256, idx, data) {
+      const res = await raw('PUT', `/api/blobs/${sha256}/chunks/${idx}`, data);
+      if (!res.ok) throw new TransportError(`HTTP ${res.status}: ${await res.text().catch(() => '')}`.slice(0, 300), res.status >= 500 || res.status === 429, res.status);
+    },
+    async complete(sha256) {
+      return (await request('POST', `/api/blobs/${sha256}/complete`, {})) as BlobStatus;
+    },
+    async getChunk(sha256, idx) {
+      const res = await raw('GET', `/api/blobs/${sha256}/chunks/${idx}`);
+      if (!res.ok) throw new TransportError(`HTTP ${res.status}`, res.status >= 500 || res.status === 429, res.status);
+      return Buffer.from(await res.arrayBuffer());
+    },
+  };
   return {
     async push(ops) {
       return pushResponse.parse(await request('POST', '/api/sync/push', { ops }));
@@ -60,6 +121,7 @@ export function httpTransport(opts: HttpTransportOptions): SyncTransport {
     async pull(after, limit) {
       return pullResponse.parse(await request('GET', `/api/sync/pull?after=${after}&limit=${limit}`));
     },
+    blobs,
   };
 }
 
@@ -109,10 +171,52 @@ export class MemoryServer {
     };
   }
 
+  /** Attachment bytes as the real server keeps them: chunks, then whole once they hash to the name. */
+  readonly blobStore = new Map<string, { size: number; chunks: Map<number, Buffer>; complete: boolean }>();
+  static readonly CHUNK = 64 * 1024;
+
+  private blobStatus(sha256: string): BlobStatus | null {
+    const b = this.blobStore.get(sha256);
+    if (!b) return null;
+    return { size: b.size, chunkSize: MemoryServer.CHUNK, chunks: Math.max(1, Math.ceil(b.size / MemoryServer.CHUNK)), received: [...b.chunks.keys()].sort((x, y) => x - y), complete: b.complete };
+  }
+
   transport(): SyncTransport {
+    const blobs: BlobTransport = {
+      status: (sha) => Promise.resolve(this.blobStatus(sha)),
+      begin: (sha, size) => {
+        if (!this.blobStore.has(sha)) this.blobStore.set(sha, { size, chunks: new Map(), complete: false });
+        return Promise.resolve(this.blobStatus(sha) as BlobStatus);
+      },
+      putChunk: (sha, idx, data) => {
+        const b = this.blobStore.get(sha);
+        if (!b) return Promise.reject(new TransportError('HTTP 404', false, 404));
+        if (!b.complete) b.chunks.set(idx, Buffer.from(data));
+        return Promise.resolve();
+      },
+      complete: (sha) => {
+        const b = this.blobStore.get(sha);
+        if (!b) return Promise.reject(new TransportError('HTTP 404', false, 404));
+        const s = this.blobStatus(sha) as BlobStatus;
+        if (s.received.length !== s.chunks) return Promise.reject(new TransportError('HTTP 409 incomplete', false, 409));
+        const whole = Buffer.concat([...b.chunks.entries()].sort(([x], [y]) => x - y).map(([, c]) => c));
+        if (crypto.createHash('sha256').update(whole).digest('hex') !== sha) {
+          b.chunks.clear();
+          return Promise.reject(new TransportError('HTTP 422 hash mismatch', false, 422));
+        }
+        b.complete = true;
+        return Promise.resolve(this.blobStatus(sha) as BlobStatus);
+      },
+      getChunk: (sha, idx) => {
+        const b = this.blobStore.get(sha);
+        const c = b?.complete ? b.chunks.get(idx) : undefined;
+        return c ? Promise.resolve(Buffer.from(c)) : Promise.reject(new TransportError('HTTP 404', false, 404));
+      },
+    };
     return {
       push: (ops) => Promise.resolve(this.pushSync(structuredClone(ops))),
       pull: (after, limit) => Promise.resolve(structuredClone(this.pullSync(after, limit))),
+      blobs,
     };
   }
 }

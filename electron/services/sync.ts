@@ -12,7 +12,8 @@ import { mergeField } from '#shared/sync/merge';
 import { MAX_PULL_OPS, MAX_PUSH_BYTES, MAX_PUSH_OPS, type ChangeOp, type ConflictRecord, type ServerOp } from '#shared/sync/protocol';
 import type { Logger } from './logger.ts';
 import type { MutationLayer, SqlValue } from './mutations.ts';
-import type { SyncTransport } from './sync-transport.ts';
+import type { AttachmentStore } from './attachments.ts';
+import { TransportError, type BlobTransport, type SyncTransport } from './sync-transport.ts';
 
 const CURSOR_KEY = 'sync_cursor';
 const LAST_SYNC_KEY = 'sync_last_success';
@@ -26,6 +27,10 @@ export interface SyncStatus {
   openConflicts: number;
   cursor: number;
   lastSuccessAt: string | null;
+  /** Attachments records refer to whose bytes are not on this laptop yet (they arrive with the next rounds). */
+  missingFiles: number;
+  /** Attachments of this laptop the server does not hold yet. */
+  filesToSend: number;
 }
 
 export interface SyncResult {
@@ -70,6 +75,7 @@ export class SyncService {
     private readonly deviceId: string,
     private readonly logger: Logger,
     private readonly now: () => number = Date.now,
+    private readonly files: AttachmentStore | null = null,
   ) {}
 
   status(): SyncStatus {
@@ -84,13 +90,78 @@ export class SyncService {
       openConflicts: n('SELECT count(*) AS n FROM sync_conflicts WHERE resolved_seq IS NULL AND resolved_op_id IS NULL'),
       cursor: this.cursor(),
       lastSuccessAt: this.meta(LAST_SYNC_KEY) ?? null,
+      missingFiles: this.files ? this.referencedBlobs().filter((b) => !this.files?.has(b.sha256)).length : 0,
+      filesToSend: this.files ? this.blobsToSend().length : 0,
     };
+  }
+
+  /** Content hashes the records on this laptop refer to (attachments, signed certificate PDFs) with their size when known. */
+  private referencedBlobs(): { sha256: string }[] {
+    return this.sqlite
+      .prepare(`SELECT sha256 FROM attachments WHERE deleted_at IS NULL UNION SELECT pdf_sha256 FROM certificates WHERE deleted_at IS NULL`)
+      .all() as { sha256: string }[];
+  }
+
+  private blobsToSend(): string[] {
+    const sent = new Set((this.sqlite.prepare('SELECT sha256 FROM blob_uploads').all() as { sha256: string }[]).map((r) => r.sha256));
+    return this.referencedBlobs()
+      .map((b) => b.sha256)
+      .filter((sha) => !sent.has(sha) && this.files?.has(sha));
+  }
+
+  /**
+   * Sends the bytes of attachments the server does not hold: only the chunks it lacks (an interrupted
+   * upload resumes), then asks it to check the hash. A blob the server holds complete is never sent again.
+   */
+  async uploadBlobs(t: BlobTransport): Promise<number> {
+    if (!this.files) return 0;
+    let sent = 0;
+    const mark = this.sqlite.prepare('INSERT OR IGNORE INTO blob_uploads (sha256, uploaded_at) VALUES (?, ?)');
+    for (const sha of this.blobsToSend()) {
+      const bytes = this.files.read(sha);
+      for (let attempt = 0; ; attempt++) {
+        let s = (await t.status(sha)) ?? (await t.begin(sha, bytes.length));
+        if (!s.complete) {
+          const have = new Set(s.received);
+          for (let i = 0; i < s.chunks; i++) if (!have.has(i)) await t.putChunk(sha, i, bytes.subarray(i * s.chunkSize, (i + 1) * s.chunkSize));
+          try {
+            s = await t.complete(sha);
+          } catch (err) {
+            // The server found the chunks did not hash to the name (damaged on the way) and dropped them: once more.
+            if (err instanceof TransportError && err.status === 422 && attempt === 0) continue;
+            throw err;
+          }
+          sent++;
+        }
+        break;
+      }
+      mark.run(sha, new Date(this.now()).toISOString());
+    }
+    return sent;
+  }
+
+  /** Fetches attachments that records refer to but this laptop lacks; each is kept only if it hashes to its name. */
+  async downloadBlobs(t: BlobTransport): Promise<number> {
+    if (!this.files) return 0;
+    let got = 0;
+    for (const { sha256 } of this.referencedBlobs()) {
+      if (this.files.has(sha256)) continue;
+      const s = await t.status(sha256);
+      if (!s?.complete) continue; // not uploaded yet by the laptop that made it: a later round
+      const parts: Buffer[] = [];
+      for (let i = 0; i < s.chunks; i++) parts.push(await t.getChunk(sha256, i));
+      if (this.files.putVerified(sha256, Buffer.concat(parts))) got++;
+      else this.logger.warn({ sha256 }, 'downloaded attachment did not match its hash; will try again');
+    }
+    return got;
   }
 
   /** One full round: push everything pending, then pull until the server has nothing more. */
   async syncOnce(transport: SyncTransport): Promise<SyncResult> {
     const pushed = await this.push(transport);
+    if (transport.blobs) await this.uploadBlobs(transport.blobs);
     const pulled = await this.pull(transport);
+    if (transport.blobs) await this.downloadBlobs(transport.blobs);
     this.setMeta(LAST_SYNC_KEY, new Date(this.now()).toISOString());
     return { pushed: pushed.accepted, rejected: pushed.rejected, pulled };
   }

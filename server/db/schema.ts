@@ -10,7 +10,7 @@
  *   injectable for tests), never against the database's `now()`.
  */
 import { sql } from 'drizzle-orm';
-import { bigint, bigserial, check, date, index, pgTable, primaryKey, smallint, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, boolean, check, customType, date, index, integer, pgTable, primaryKey, smallint, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
@@ -259,4 +259,37 @@ export const syncConflicts = pgTable(
     resolvedSeq: bigint('resolved_seq', { mode: 'number' }),
   },
   (t) => [index('sync_conflicts_field').on(t.tbl, t.rowId, t.field), index('sync_conflicts_seq').on(t.seq), index('sync_conflicts_resolved').on(t.resolvedSeq)],
+);
+
+/** Raw bytes (PGlite hands back a Uint8Array, node-postgres a Buffer). */
+const bytea = customType<{ data: Buffer; driverData: Uint8Array }>({
+  dataType: () => 'bytea',
+  fromDriver: (v) => Buffer.from(v),
+  toDriver: (v) => v,
+});
+
+/**
+ * Attachments (photos, signed PDFs) by content: a laptop uploads the bytes once, in chunks, resuming where
+ * it stopped; the blob is complete only when the chunks hash to its name.
+ */
+export const blobs = pgTable('blobs', {
+  sha256: text('sha256').primaryKey(),
+  size: bigint('size', { mode: 'number' }).notNull(),
+  chunkSize: integer('chunk_size').notNull(),
+  complete: boolean('complete').notNull().default(false),
+  uploadedBy: text('uploaded_by').notNull(),
+  createdAt: ts('created_at').notNull(),
+  completedAt: ts('completed_at'),
+});
+
+export const blobChunks = pgTable(
+  'blob_chunks',
+  {
+    sha256: text('sha256')
+      .notNull()
+      .references(() => blobs.sha256, { onDelete: 'cascade' }),
+    idx: integer('idx').notNull(),
+    data: bytea('data').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.sha256, t.idx] })],
 );

@@ -24,6 +24,9 @@ export const syncContract = {
       oldestPendingAt: z.string().nullable(),
       rejected: z.number(),
       openConflicts: z.number(),
+      /** Photos and PDFs records refer to that have not arrived yet, and this laptop's not yet on the server. */
+      missingFiles: z.number(),
+      filesToSend: z.number(),
       /** The queue has waited over an hour while rounds fail. */
       stuck: z.boolean(),
     }),

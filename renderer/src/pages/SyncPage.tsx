@@ -97,7 +97,12 @@ export function SyncPage() {
       ) : (
         <SimpleGrid cols={{ base: 2, md: 4 }}>
           <Stat label={t('lastSuccess')} value={s.lastSuccessAt ? formatDateTime(s.lastSuccessAt, lang) : t('never')} />
-          <Stat label={t('pending')} value={formatNumber(s.pending, lang)} hint={s.oldestPendingAt ? t('oldest', { at: formatDateTime(s.oldestPendingAt, lang) }) : undefined} testId="sync-pending" />
+          <Stat
+            label={t('pending')}
+            value={formatNumber(s.pending, lang)}
+            hint={[s.oldestPendingAt ? t('oldest', { at: formatDateTime(s.oldestPendingAt, lang) }) : null, s.filesToSend > 0 ? t('filesToSend', { count: s.filesToSend, formatted: formatNumber(s.filesToSend, lang) }) : null, s.missingFiles > 0 ? t('missingFiles', { count: s.missingFiles, formatted: formatNumber(s.missingFiles, lang) }) : null].filter(Boolean).join(' · ') || undefined}
+            testId="sync-pending"
+          />
           <Stat label={t('conflicts')} value={formatNumber(s.openConflicts, lang)} testId="sync-conflicts" />
           <Stat label={t('rejected')} value={formatNumber(s.rejected, lang)} />
         </SimpleGrid>

@@ -1,7 +1,7 @@
 /**
  * Sync test helpers: replicas (real app services on real SQLite files) and what they hold.
  */
-import type { SyncTransport } from '../../../electron/services/sync-transport.ts';
+import type { BlobTransport, SyncTransport } from '../../../electron/services/sync-transport.ts';
 import { TransportError } from '../../../electron/services/sync-transport.ts';
 import type { TestApp } from '../fixtures.ts';
 
@@ -23,7 +23,36 @@ export class FlakyTransport implements SyncTransport {
   /** Queue of failures for the next push calls: 'before' (nothing reaches the server) or 'after' (answer lost). */
   pushFaults: ('before' | 'after')[] = [];
   pullFaults: ('before' | 'after')[] = [];
-  constructor(private readonly inner: SyncTransport) {}
+  /** The network drops after this many chunk uploads (then works again). */
+  dropAfterChunks: number | null = null;
+  /** Flips a byte in the next uploaded chunk (damage on the way). */
+  corruptNextChunk = false;
+  readonly chunkPuts: { sha256: string; idx: number }[] = [];
+  readonly blobs: BlobTransport;
+
+  constructor(private readonly inner: SyncTransport) {
+    const b = inner.blobs as BlobTransport;
+    this.blobs = {
+      status: (sha) => b.status(sha),
+      begin: (sha, size) => b.begin(sha, size),
+      complete: (sha) => b.complete(sha),
+      getChunk: (sha, idx) => b.getChunk(sha, idx),
+      putChunk: async (sha, idx, data) => {
+        if (this.dropAfterChunks !== null && this.chunkPuts.length >= this.dropAfterChunks) {
+          this.dropAfterChunks = null;
+          throw new TransportError('network down mid-upload', true);
+        }
+        this.chunkPuts.push({ sha256: sha, idx });
+        let body = data;
+        if (this.corruptNextChunk) {
+          this.corruptNextChunk = false;
+          body = Buffer.from(data);
+          body[0] = (body[0] ?? 0) ^ 0xff;
+        }
+        await b.putChunk(sha, idx, body);
+      },
+    };
+  }
 
   async push(ops: Parameters<SyncTransport['push']>[0]) {
     const fault = this.pushFaults.shift();

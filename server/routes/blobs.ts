@@ -1,0 +1,64 @@
+/**
+ * Attachment bytes by content hash: announce (size), upload chunks (raw bytes), complete (the server checks
+ * the hash), status (which chunks it holds: resume from there), download chunks. Enrolled devices only.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { CHUNK_SIZE, type BlobService } from '../blobs.ts';
+import { authenticate, type ServerContext } from '../context.ts';
+import { apiError } from '../errors.ts';
+import { parse } from '../validation.ts';
+
+const hashParams = z.strictObject({ sha256: z.string().regex(/^[0-9a-f]{64}$/, { error: 'validation.sha256' }) });
+const chunkParams = hashParams.extend({ idx: z.preprocess((v) => (typeof v === 'string' && /^\d{1,6}$/.test(v) ? Number(v) : v), z.number().int().min(0)) });
+const beginBody = z.strictObject({ size: z.number().int().min(1) });
+
+export function blobRoutes(app: FastifyInstance, ctx: ServerContext, blobs: BlobService): void {
+  const config = { rateLimit: { max: ctx.rateLimits.blobs, timeWindow: ctx.rateLimits.windowMs } };
+  const device = async (request: FastifyRequest) => {
+    const p = await authenticate(ctx, request);
+    if (p.deviceId === null) throw apiError(403, 'forbidden', 'errors.auth.deviceRequired');
+    return p;
+  };
+
+  // Chunks arrive as raw bytes.
+  app.addContentTypeParser('application/octet-stream', { parseAs: 'buffer', bodyLimit: CHUNK_SIZE + 1024 }, (_request, body, done) => done(null, body));
+
+  app.get('/api/blobs/:sha256', { config }, async (request) => {
+    await device(request);
+    const { sha256 } = parse(hashParams, request.params);
+    const s = await blobs.status(sha256);
+    if (!s) throw apiError(404, 'not_found', 'errors.notFound', { params: { entity: 'blob' } });
+    return s;
+  });
+
+  app.post('/api/blobs/:sha256', { config }, async (request) => {
+    const p = await device(request);
+    const { sha256 } = parse(hashParams, request.params);
+    const { size } = parse(beginBody, request.body);
+    return blobs.begin(sha256, size, p.userId);
+  });
+
+  app.put('/api/blobs/:sha256/chunks/:idx', { config, bodyLimit: CHUNK_SIZE + 1024 }, async (request) => {
+    await device(request);
+    const { sha256, idx } = parse(chunkParams, request.params);
+    if (!Buffer.isBuffer(request.body)) throw apiError(415, 'unsupported_media_type', 'errors.unsupportedMediaType');
+    await blobs.putChunk(sha256, idx, request.body);
+    return { ok: true };
+  });
+
+  app.post('/api/blobs/:sha256/complete', { config }, async (request) => {
+    await device(request);
+    const { sha256 } = parse(hashParams, request.params);
+    const s = await blobs.complete(sha256);
+    request.log.info({ sha256, size: s.size }, 'blob complete');
+    return s;
+  });
+
+  app.get('/api/blobs/:sha256/chunks/:idx', { config }, async (request, reply) => {
+    await device(request);
+    const { sha256, idx } = parse(chunkParams, request.params);
+    const data = await blobs.getChunk(sha256, idx);
+    return reply.type('application/octet-stream').send(data);
+  });
+}

@@ -1,0 +1,100 @@
+import crypto from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ServerDatabase } from '../../server/db/index.ts';
+import { httpTransport, TransportError, type BlobTransport } from '../../electron/services/sync-transport.ts';
+import { companyData, openApp, useCleanup, type TestApp } from '../integration/fixtures.ts';
+import { ADMIN, BACKENDS, call, createUser, enrolDevice, login, startServer, TestClock } from './helpers.ts';
+
+useCleanup();
+
+const sha = (b: Buffer) => crypto.createHash('sha256').update(b).digest('hex');
+const MiB = 1024 * 1024;
+
+describe.each(BACKENDS)('attachments by content hash ($name)', (backend) => {
+  let app: FastifyInstance;
+  let database: ServerDatabase;
+  let dispose: () => Promise<void>;
+  let base: string;
+  let adminToken: string;
+  const devices: { token: string }[] = [];
+  const clock = new TestClock();
+  const transport = (token: string) => httpTransport({ baseUrl: base, token: () => Promise.resolve(token) });
+  const blobs = (token: string) => transport(token).blobs as BlobTransport;
+
+  beforeAll(async () => {
+    ({ database, dispose } = await backend.open());
+    app = await startServer(database, clock);
+    base = await app.listen({ port: 0, host: '127.0.0.1' });
+    adminToken = await login(app, ADMIN.email, ADMIN.password);
+    for (let i = 0; i < 2; i++) {
+      const u = await createUser(app, adminToken, 'admin');
+      devices.push(await enrolDevice(app, adminToken, u.id));
+    }
+  });
+  afterAll(async () => {
+    await app?.close();
+    await dispose?.();
+  });
+
+  it('takes a blob in chunks, resumable, and gives it back only once it hashes to its name', async () => {
+    const t = blobs(devices[0]!.token);
+    const bytes = crypto.randomBytes(2 * MiB + 5);
+    const h = sha(bytes);
+    expect(await t.status(h)).toBeNull();
+    let s = await t.begin(h, bytes.length);
+    expect(s).toMatchObject({ size: bytes.length, chunkSize: MiB, chunks: 3, received: [], complete: false });
+    await t.putChunk(h, 0, bytes.subarray(0, MiB));
+    await t.putChunk(h, 2, bytes.subarray(2 * MiB));
+    // Not whole yet: nothing to download, and completing says what is missing.
+    await expect(t.getChunk(h, 0)).rejects.toMatchObject({ status: 404 });
+    await expect(t.complete(h)).rejects.toMatchObject({ status: 409 });
+    s = (await t.status(h))!;
+    expect(s.received).toEqual([0, 2]);
+    await t.putChunk(h, 1, bytes.subarray(MiB, 2 * MiB));
+    expect((await t.complete(h)).complete).toBe(true);
+    const back = Buffer.concat([await t.getChunk(h, 0), await t.getChunk(h, 1), await t.getChunk(h, 2)]);
+    expect(back.equals(bytes)).toBe(true);
+    // The other device (and a second announcement) finds it complete: nothing to send.
+    expect(await blobs(devices[1]!.token).begin(h, bytes.length)).toMatchObject({ complete: true });
+  });
+
+  it('drops chunks that do not hash to the name, and refuses a chunk of the wrong size', async () => {
+    const t = blobs(devices[0]!.token);
+    const bytes = crypto.randomBytes(1000);
+    const h = sha(bytes);
+    await t.begin(h, bytes.length);
+    await expect(t.putChunk(h, 0, bytes.subarray(0, 999))).rejects.toMatchObject({ status: 400 });
+    const bad = Buffer.from(bytes);
+    bad[10] = bad[10]! ^ 1;
+    await t.putChunk(h, 0, bad);
+    await expect(t.complete(h)).rejects.toMatchObject({ status: 422 });
+    expect((await t.status(h))?.received).toEqual([]);
+    await t.putChunk(h, 0, bytes);
+    expect((await t.complete(h)).complete).toBe(true);
+    await expect(t.begin(h, 999)).rejects.toBeInstanceOf(TransportError);
+  });
+
+  it('only enrolled devices reach attachments', async () => {
+    const h = sha(Buffer.from('x'));
+    expect((await call(app, 'GET', `/api/blobs/${h}`)).status).toBe(401);
+    expect((await call(app, 'GET', `/api/blobs/${h}`, { token: adminToken })).status).toBe(403);
+    expect((await call(app, 'GET', '/api/blobs/not-a-hash', { token: devices[0]!.token })).status).toBe(400);
+  });
+
+  it('a photo taken on one laptop arrives on another through the service, records and bytes', async () => {
+    const a: TestApp = openApp();
+    const b: TestApp = openApp();
+    const { id: companyId } = await a.ok('companies.create', companyData({ name: '사진정밀' }));
+    const { id: visitId } = await a.ok('visits.create', { companyId, visitedOn: '2026-11-20', place: '공장', purpose: 'assessment', attendees: [], notes: '' });
+    const png = crypto.randomBytes(1.5 * MiB);
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]).copy(png);
+    await a.ok('visits.addPhoto', { visitId, fileName: 'line.png', data: png.toString('base64') });
+    const ra = await a.services.sync.syncOnce(transport(devices[0]!.token));
+    expect(ra.rejected).toBe(0);
+    await b.services.sync.syncOnce(transport(devices[1]!.token));
+    const [p] = (await b.ok('visits.photos', { visitId })).rows;
+    expect(Buffer.from((await b.ok('visits.photo', { id: p!.id })).data, 'base64').equals(png)).toBe(true);
+    expect(b.services.sync.status()).toMatchObject({ missingFiles: 0, pending: 0 });
+  });
+});
