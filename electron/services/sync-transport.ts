@@ -4,12 +4,24 @@
  */
 import crypto from 'node:crypto';
 import { mergeField, type FieldHead } from '#shared/sync/merge';
-import { pullResponse, pushResponse, type ChangeOp, type ConflictRecord, type PullResponse, type PushResponse, type ServerOp } from '#shared/sync/protocol';
+import { z } from 'zod';
+import { conflictRecord, pullResponse, pushResponse, serverOp, type ChangeOp, type ConflictRecord, type PullResponse, type PushResponse, type ServerOp } from '#shared/sync/protocol';
+
+const snapshotPage = z.object({ ops: z.array(serverOp), conflicts: z.array(conflictRecord), cursor: z.number().int(), next: z.object({ tbl: z.string(), rowId: z.string() }).nullable() });
 
 export interface SyncTransport {
   push(ops: ChangeOp[]): Promise<PushResponse>;
   pull(after: number, limit: number): Promise<PullResponse>;
+  /** The current state of one organisation's records (a company newly assigned to this laptop's pair). */
+  snapshot?(orgId: string, after: { tbl: string; rowId: string } | null, cursor: number | null): Promise<SnapshotPage>;
   blobs?: BlobTransport;
+}
+
+export interface SnapshotPage {
+  ops: ServerOp[];
+  conflicts: ConflictRecord[];
+  cursor: number;
+  next: { tbl: string; rowId: string } | null;
 }
 
 export interface BlobStatus {
@@ -120,6 +132,11 @@ export function httpTransport(opts: HttpTransportOptions): SyncTransport {
     },
     async pull(after, limit) {
       return pullResponse.parse(await request('GET', `/api/sync/pull?after=${after}&limit=${limit}`));
+    },
+    async snapshot(orgId, after, cursor) {
+      const q = new URLSearchParams({ orgId, ...(after ? { afterTbl: after.tbl, afterRow: after.rowId } : {}), ...(cursor !== null ? { cursor: String(cursor) } : {}) });
+      const page = snapshotPage.parse(await request('GET', `/api/sync/snapshot?${q.toString()}`));
+      return page;
     },
     blobs,
   };

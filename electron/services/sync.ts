@@ -203,8 +203,29 @@ export class SyncService {
       const page = await transport.pull(this.cursor(), pageSize);
       this.applyPage(page.ops, page.conflicts, page.cursor);
       total += page.ops.length;
+      // A company newly assigned to this laptop's pair: its earlier history lies before our cursor.
+      const assigned = page.ops.filter((o) => o.tbl === 'pair_assignments' && o.field === 'org_id' && o.value !== null).map((o) => JSON.parse(o.value as string) as string);
+      if (transport.snapshot) for (const orgId of new Set(assigned)) total += await this.fetchOrganisation(transport, orgId);
       if (!page.more || page.ops.length === 0) break;
     }
+    return total;
+  }
+
+  /** Brings one organisation's records in from the server's current state (pages of heads), without moving the cursor. */
+  async fetchOrganisation(transport: SyncTransport, orgId: string): Promise<number> {
+    if (!transport.snapshot) return 0;
+    let after: { tbl: string; rowId: string } | null = null;
+    let cursor: number | null = null;
+    let total = 0;
+    for (;;) {
+      const page = await transport.snapshot(orgId, after, cursor);
+      cursor = page.cursor;
+      this.applyPage(page.ops, page.conflicts, this.cursor());
+      total += page.ops.length;
+      if (!page.next) break;
+      after = page.next;
+    }
+    this.logger.info({ orgId, ops: total }, 'fetched a newly assigned organisation');
     return total;
   }
 
