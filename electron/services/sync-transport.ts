@@ -152,6 +152,19 @@ export class MemoryServer {
   private readonly byOpId = new Map<string, number>();
   readonly heads = new Map<string, FieldHead>();
 
+  /** Simulates restoring the server from a backup taken when it had `seq` ops: everything after is lost. */
+  restoreTo(seq: number): void {
+    for (const op of this.log.splice(seq)) this.byOpId.delete(op.opId);
+    this.conflicts.splice(0, this.conflicts.length, ...this.conflicts.filter((c) => c.seq <= seq).map((c) => ({ ...c, resolvedSeq: c.resolvedSeq !== null && c.resolvedSeq > seq ? null : c.resolvedSeq })));
+    this.heads.clear();
+    for (const op of this.log) {
+      const key = `${op.tbl}\u0000${op.rowId}\u0000${op.field}`;
+      const d = mergeField(this.heads.get(key), op);
+      if (d.apply) this.heads.set(key, { value: op.value, hlc: op.hlc, opId: op.opId, deviceId: op.deviceId, userId: op.userId });
+    }
+    for (const [sha, b] of [...this.blobStore]) if (!b.complete) this.blobStore.delete(sha);
+  }
+
   pushSync(ops: ChangeOp[]): PushResponse {
     const results: PushResponse['results'] = [];
     for (const op of ops) {
@@ -185,6 +198,7 @@ export class MemoryServer {
       conflicts: this.conflicts.filter((c) => (c.seq > after && c.seq <= cursor) || (c.resolvedSeq !== null && c.resolvedSeq > after && c.resolvedSeq <= cursor)),
       cursor,
       more: cursor < this.log.length,
+      head: this.log.length,
     };
   }
 

@@ -201,6 +201,12 @@ export class SyncService {
     let total = 0;
     for (;;) {
       const page = await transport.pull(this.cursor(), pageSize);
+      if (page.head !== undefined && page.head < this.cursor()) {
+        // The server lost what came after `head` (restored from an older backup): send ours again and read on from there.
+        this.serverLostAfter(page.head);
+        await this.push(transport);
+        continue;
+      }
       this.applyPage(page.ops, page.conflicts, page.cursor);
       total += page.ops.length;
       // A company newly assigned to this laptop's pair: its earlier history lies before our cursor.
@@ -209,6 +215,19 @@ export class SyncService {
       if (!page.more || page.ops.length === 0) break;
     }
     return total;
+  }
+
+  /**
+   * The server's log ends at `head`: our ops it had numbered after that are no longer there, so they are
+   * pending again; blobs may be gone too. Nothing local is thrown away.
+   */
+  serverLostAfter(head: number): void {
+    this.sqlite.transaction(() => {
+      const n = this.sqlite.prepare('UPDATE change_log SET server_seq = NULL WHERE device_id = ? AND server_seq > ?').run(this.deviceId, head).changes;
+      this.sqlite.prepare('DELETE FROM blob_uploads').run();
+      this.setMeta(CURSOR_KEY, String(head));
+      this.logger.warn({ head, resend: n }, 'the server was restored from an older backup; sending our changes again');
+    })();
   }
 
   /** Brings one organisation's records in from the server's current state (pages of heads), without moving the cursor. */

@@ -74,5 +74,10 @@ export const pullResponse = z.object({
   cursor: z.number().int(),
   /** More pages wait. */
   more: z.boolean(),
+  /**
+   * The server's latest sequence. Lower than the laptop's cursor means the server was restored from an older
+   * backup: the laptop sends again what the server lost (optional for servers that predate it).
+   */
+  head: z.number().int().optional(),
 });
 export type PullResponse = z.infer<typeof pullResponse>;
