@@ -46,6 +46,10 @@ export function createHandlers(s: AppServices): Handlers {
       return { ok: true as const };
     },
     'sync.rejected': () => ({ rows: s.sync.rejected() }),
+    'sync.checkIntegrity': () => {
+      const r = s.sync.checkIntegrity(true);
+      return { altered: r.altered.length, unlogged: r.unlogged.length, repaired: r.repaired };
+    },
 
     'companies.list': (input) => orgs.list('company', input),
     'companies.get': ({ id }) => orgs.get('company', id),

@@ -369,6 +369,56 @@ export class SyncService {
     });
   }
 
+  /**
+   * Finds rows altered behind the app's back (an edited database file, a restored copy): every synced field
+   * must hold the value of the change-log entry its clock points at, and every row must have a log. With
+   * `repair`, fields are put back to their logged values (the log is what the server and colleagues have);
+   * rows with no log at all are only reported.
+   */
+  checkIntegrity(repair = false): { altered: { tbl: string; rowId: string; field: string }[]; unlogged: { tbl: string; rowId: string }[]; repaired: number } {
+    const altered: { tbl: string; rowId: string; field: string }[] = [];
+    const unlogged: { tbl: string; rowId: string }[] = [];
+    const fixes: { tbl: string; rowId: string; field: string; value: SqlValue }[] = [];
+    for (const tbl of this.mutations.tableNames()) {
+      const columns = this.mutations.columnsOf(tbl) as Set<string>;
+      const heads = this.sqlite
+        .prepare(
+          `SELECT c.row_id, c.field, l.value FROM field_clocks c JOIN change_log l ON l.tbl = c.tbl AND l.row_id = c.row_id AND l.field = c.field AND l.hlc = c.hlc WHERE c.tbl = ?`,
+        )
+        .all(tbl) as { row_id: string; field: string; value: string | null }[];
+      const byRow = new Map<string, Map<string, SqlValue>>();
+      for (const h of heads) {
+        if (!columns.has(h.field) && h.field !== 'deleted_at') continue;
+        const m = byRow.get(h.row_id) ?? new Map<string, SqlValue>();
+        m.set(h.field, h.value === null ? null : (JSON.parse(h.value) as SqlValue));
+        byRow.set(h.row_id, m);
+      }
+      for (const row of this.sqlite.prepare(`SELECT * FROM "${tbl}"`).iterate() as IterableIterator<Record<string, unknown>>) {
+        const id = row.id as string;
+        const logged = byRow.get(id);
+        if (!logged) {
+          unlogged.push({ tbl, rowId: id });
+          continue;
+        }
+        for (const [field, value] of logged) {
+          const stored = row[field];
+          const same = stored === value || ((typeof stored === 'string' || typeof stored === 'number') && value !== null && String(stored) === String(value));
+          if (!same) {
+            altered.push({ tbl, rowId: id, field });
+            fixes.push({ tbl, rowId: id, field, value });
+          }
+        }
+      }
+    }
+    if (repair && fixes.length) {
+      this.sqlite.transaction(() => {
+        for (const f of fixes) this.sqlite.prepare(`UPDATE "${f.tbl}" SET "${f.field}" = ? WHERE id = ?`).run(f.value, f.rowId);
+      })();
+    }
+    if (altered.length || unlogged.length) this.logger.warn({ altered: altered.length, unlogged: unlogged.length, repaired: repair ? fixes.length : 0 }, 'local data differs from the change log');
+    return { altered, unlogged, repaired: repair ? fixes.length : 0 };
+  }
+
   /** Says what a record is for people: its company, a link to open it, and the assessment item for an answer. */
   describe(tbl: string, rowId: string): { companyName: string | null; link: string | null; itemId: string | null } {
     const get = (sql: string) => this.sqlite.prepare(sql).get(rowId) as Record<string, string | null> | undefined;

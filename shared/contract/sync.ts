@@ -69,6 +69,11 @@ export const syncContract = {
     z.object({ id, choice: z.enum(['kept', 'other', 'merged']), merged: z.string().max(20_000).optional() }),
     ok,
   ),
+  /**
+   * Checks that every synced row holds what its change log says (finds a database edited behind the app's
+   * back) and puts altered fields back to their logged values.
+   */
+  'sync.checkIntegrity': op(z.object({}), z.object({ altered: z.number(), unlogged: z.number(), repaired: z.number() })),
   /** Changes the server refused, with its reason; kept on the laptop. */
   'sync.rejected': op(
     z.object({}),

@@ -155,6 +155,18 @@ export function SyncPage() {
           </Table>
         </Card>
       )}
+      <Group>
+        <Button
+          variant="default"
+          onClick={() =>
+            void call('sync.checkIntegrity', {})
+              .then((r) => notify.saved(r.altered + r.unlogged === 0 ? t('integrityOk') : t('integrityFixed', { altered: formatNumber(r.altered, lang), repaired: formatNumber(r.repaired, lang), unlogged: formatNumber(r.unlogged, lang) })))
+              .catch(notify.failed)
+          }
+        >
+          {t('checkIntegrity')}
+        </Button>
+      </Group>
       {s.connected && (
         <Group>
           <Button variant="subtle" color="red" onClick={() => void call('sync.disconnect', {}).then(() => status.refetch())}>

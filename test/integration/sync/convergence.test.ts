@@ -49,6 +49,8 @@ async function run(replicaCount: number, actions: Action[]) {
   const states = apps.map(syncedState);
   for (const s of states.slice(1)) expect(s).toEqual(states[0]);
   for (const app of apps) expect(app.services.sync.status()).toMatchObject({ pending: 0, rejected: 0, cursor: server.log.length });
+  // What sync wrote agrees with the log on every laptop.
+  for (const app of apps) expect(app.services.sync.checkIntegrity()).toMatchObject({ altered: [], unlogged: [] });
   // No silent loss: every edit is the current value, or in a conflict, or its value was overwritten by
   // someone who had seen it (that op, or a concurrent op of the same value: equal edits do not conflict).
   const seenBy = new Set(server.log.map((o) => o.base).filter((b): b is string => b !== null));
