@@ -1,0 +1,98 @@
+/**
+ * The model of issue 6's sync tests: 2–5 laptops (real services on real SQLite files) edit one company's
+ * assessment offline, add and archive action items, and sync over a network that loses requests and answers;
+ * at the end every laptop equals every other and the server, and no edit is silently lost. Runs against the
+ * in-memory server (fast, many cases) and the real central service (PGlite, PostgreSQL).
+ */
+import fc from 'fast-check';
+import { expect } from 'vitest';
+import type { ServerOp } from '#shared/sync/protocol';
+import type { SyncTransport } from '../../../electron/services/sync-transport.ts';
+import { MemoryServer } from '../../../electron/services/sync-transport.ts';
+import { companyData, openApp, type TestApp } from '../fixtures.ts';
+import { FlakyTransport, syncedState } from './helpers.ts';
+
+export interface ModelServer {
+  /** The network as replica `i` sees it (its own device credentials on a real server). */
+  transport(replica: number): SyncTransport;
+  state(): Promise<{
+    log: ServerOp[];
+    heads: Map<string, { value: string | null; opId: string }>;
+    conflicts: { tbl: string; rowId: string; field: string; kept: { value: string | null }; other: { value: string | null } }[];
+  }>;
+}
+
+export function memoryModel(): ModelServer {
+  const server = new MemoryServer();
+  return {
+    transport: () => server.transport(),
+    state: () => Promise.resolve({ log: server.log, heads: server.heads, conflicts: server.conflicts }),
+  };
+}
+
+export const ITEMS = ['ceo_vision', 'ceo_involvement', 'org_staff'] as const;
+const fault = fc.constantFrom<'before' | 'after' | undefined>(undefined, undefined, 'before', 'after');
+export const action = fc.oneof(
+  fc.record({ kind: fc.constant('answer' as const), replica: fc.nat(4), item: fc.constantFrom(...ITEMS), value: fc.integer({ min: 1, max: 5 }) }),
+  fc.record({ kind: fc.constant('action' as const), replica: fc.nat(4), title: fc.constantFrom('작업표준서', 'MES 교육', '설비 점검') }),
+  fc.record({ kind: fc.constant('archive' as const), replica: fc.nat(4) }),
+  fc.record({ kind: fc.constant('sync' as const), replica: fc.nat(4), push: fault, pull: fault }),
+);
+
+export type Action = typeof action extends fc.Arbitrary<infer T> ? T : never;
+
+export async function run(server: ModelServer, replicaCount: number, actions: Action[]) {
+  const apps: TestApp[] = Array.from({ length: replicaCount }, () => openApp());
+  const first = apps[0] as TestApp;
+  const { id: companyId } = await first.ok('companies.create', companyData({ name: '수렴정밀' }));
+  const { id: assessmentId } = await first.ok('assessments.create', { companyId, visitId: null, instrumentId: 'company-dx' });
+  for (const [i, app] of apps.entries()) await app.services.sync.syncOnce(server.transport(i));
+  for (const a of actions) {
+    const app = apps[a.replica % replicaCount] as TestApp;
+    if (a.kind === 'answer') await app.ok('assessments.saveAnswer', { assessmentId, itemId: a.item, value: a.value });
+    else if (a.kind === 'action') await app.ok('actions.create', { companyId, title: a.title, owner: '', dueOn: null, severity: 'medium' });
+    else if (a.kind === 'archive') {
+      const open = (await app.ok('actions.list', { companyId })).rows.filter((r) => r.status === 'open');
+      if (open[0]) await app.ok('actions.update', { id: open[0].id, title: open[0].title, owner: open[0].owner, dueOn: open[0].dueOn, severity: open[0].severity, status: 'done' });
+    } else {
+      const flaky = new FlakyTransport(server.transport(a.replica % replicaCount));
+      flaky.pushFaults = [a.push ?? (undefined as never)];
+      flaky.pullFaults = [a.pull ?? (undefined as never)];
+      await app.services.sync.syncOnce(flaky).catch(() => undefined);
+    }
+  }
+  // The network comes back: everyone syncs until quiet (twice: the last to push must also pull).
+  for (let round = 0; round < 2; round++) for (const [i, app] of apps.entries()) await app.services.sync.syncOnce(server.transport(i));
+  const { log, heads, conflicts } = await server.state();
+
+  const states = apps.map(syncedState);
+  for (const s of states.slice(1)) expect(s).toEqual(states[0]);
+  for (const app of apps) expect(app.services.sync.status()).toMatchObject({ pending: 0, rejected: 0, cursor: Math.max(0, ...log.map((o) => o.seq)) });
+  // Every laptop equals the server: each field's current op is the server's head for it.
+  const serverHeads = Object.fromEntries([...heads].map(([k, h]) => [k, h.opId]));
+  for (const app of apps) {
+    const local = app.sqlite
+      .prepare('SELECT c.tbl, c.row_id, c.field, l.op_id FROM field_clocks c JOIN change_log l ON l.tbl = c.tbl AND l.row_id = c.row_id AND l.field = c.field AND l.hlc = c.hlc')
+      .all() as { tbl: string; row_id: string; field: string; op_id: string }[];
+    expect(Object.fromEntries(local.map((r) => [`${r.tbl}\u0000${r.row_id}\u0000${r.field}`, r.op_id]))).toEqual(serverHeads);
+  }
+  // What sync wrote agrees with the log on every laptop.
+  for (const app of apps) expect(app.services.sync.checkIntegrity()).toMatchObject({ altered: [], unlogged: [] });
+  // No silent loss: every edit is the current value, or in a conflict, or its value was overwritten by
+  // someone who had seen it (that op, or a concurrent op of the same value: equal edits do not conflict).
+  const seenBy = new Set(log.map((o) => o.base).filter((b): b is string => b !== null));
+  const fieldKey = (o: { tbl: string; rowId: string; field: string }) => `${o.tbl}\u0000${o.rowId}\u0000${o.field}`;
+  const seenValues = new Set(log.filter((o) => seenBy.has(o.hlc)).map((o) => `${fieldKey(o)}\u0000${o.value}`));
+  // A conflict keeps both values; an equal edit made concurrently is kept with them.
+  const inConflict = new Set(conflicts.flatMap((c) => [c.kept, c.other].map((x) => `${fieldKey(c)}\u0000${x.value}`)));
+  for (const op of log) {
+    const head = heads.get(fieldKey(op));
+    const kept = head?.value === op.value || inConflict.has(`${fieldKey(op)}\u0000${op.value}`) || seenValues.has(`${fieldKey(op)}\u0000${op.value}`);
+    expect(kept, `op ${op.opId} ${op.tbl}.${op.field}=${op.value}`).toBe(true);
+  }
+  // A conflict is recorded exactly when an op had not seen the value it replaced or lost to, and the values differ.
+  for (const c of conflicts) expect(c.kept.value).not.toBe(c.other.value);
+  for (const app of apps) expect(app.services.sync.conflicts().length).toBe(conflicts.length);
+  for (const app of apps) app.close();
+}
+
