@@ -7,7 +7,11 @@ import { expect, test } from './fixtures.ts';
 test('every screen renders in Korean and English (screenshots)', async ({ app }) => {
   const { page } = app;
   const ids = await page.evaluate(async () => {
-    const call = async (name: string, input: unknown) => ((await window.dx.invoke(name, input)) as { value: { id: string } }).value;
+    const call = async (name: string, input: unknown) => {
+      const r = (await window.dx.invoke(name, input)) as { ok: boolean; value: { id: string } };
+      if (!r.ok) throw new Error(`${name}: ${JSON.stringify(r)}`);
+      return r.value;
+    };
     const company = await call('companies.create', {
       brn: '220-81-62517', name: '(주)대한정밀공업', representative: '김대한', region: '41', address: '경기도 안산시 단원구 산단로 12', ksicCode: '29171', industryName: '금형 부품', employees: 48,
       foundedOn: '1998-04-01', notes: '', financials: [{ fiscalYear: 2025, revenue: 12_300_000_000, operatingProfit: 540_000_000 }, { fiscalYear: 2024, revenue: 11_100_000_000, operatingProfit: -120_000_000 }],
@@ -31,9 +35,21 @@ test('every screen renders in Korean and English (screenshots)', async ({ app })
     }
     await window.dx.invoke('diagnoses.suggestPlan', { id: diagnosis.id });
     await window.dx.invoke('sanctions.save', { orgId: supplier.id, kind: 'false_documents', foundOn: '2025-02-01', decidedOn: '2025-03-01', decision: '참여제한 5년', clawbackKrw: 40_000_000, projectRef: '' });
-    return { company: company.id, assessment: assessment.id, supplier: supplier.id, diagnosis: diagnosis.id };
+    const builder = await call('suppliers.create', {
+      brn: '124-81-00998', name: '믿음솔루션', representative: '최공급', region: '41', address: '', ksicCode: '26299', industryName: '', employees: 25, foundedOn: null, notes: '',
+      financials: [], contacts: [], techFields: ['mes'], buildRecordCount: 8, vcInvestments: [],
+    });
+    const project = await call('projects.create', {
+      companyId: company.id, programme: 'intelligent_basic', title: '생산실적 MES 구축', startsOn: '2026-03-01', endsOn: '2026-12-20', contractOn: '2026-02-20', finalInspectionOn: null,
+      budgetGov: 60_000_000, budgetCompany: 40_000_000, budgetLarge: 0, swLabourKrw: null, scopeUnits: null, gradesBilled: {}, gradesDeclared: {}, supplierIds: [builder.id], notes: '',
+    });
+    const level = await call('levels.create', { companyId: company.id, projectId: project.id, assessedOn: '2026-11-20' });
+    for (const [i, areaId] of ['lead_strategy', 'org_people', 'planning', 'operations', 'quality', 'information'].entries()) {
+      await window.dx.invoke('levels.saveStep', { confirmationId: level.id, areaId, step: 2 + (i % 3), evidence: '현장 확인' });
+    }
+    return { company: company.id, assessment: assessment.id, supplier: supplier.id, diagnosis: diagnosis.id, project: project.id, level: level.id };
   });
-  const screens = ['/', '/companies', '/companies/new', `/companies/${ids.company}`, '/suppliers', '/mentors', '/mentors?tab=pairs', '/assessments', `/assessments/${ids.assessment}`, `/suppliers/${ids.supplier}`, `/diagnoses/${ids.diagnosis}`, '/settings'];
+  const screens = ['/', '/companies', '/companies/new', `/companies/${ids.company}`, '/suppliers', '/mentors', '/mentors?tab=pairs', '/assessments', `/assessments/${ids.assessment}`, `/suppliers/${ids.supplier}`, `/diagnoses/${ids.diagnosis}`, `/projects/${ids.project}`, `/levels/${ids.level}`, '/certificates', '/sync', '/settings'];
   const origin = new URL(page.url()).origin;
   for (const lang of ['ko', 'en'] as const) {
     if (lang === 'en') await page.getByRole('banner').getByText('English', { exact: true }).click();
