@@ -276,6 +276,8 @@ export const assessments = sqliteTable(
     supersedesId: text('supersedes_id'),
     finalizedAt: text('finalized_at'),
     finalizedBy: text('finalized_by'),
+    /** SHA-256 of the signed content (shared/sync/signing.ts), written just before the lock: the service checks it. */
+    contentHash: text('content_hash'),
   },
   (t) => [index('assessments_org').on(t.orgId, t.createdAt)],
 );
@@ -413,6 +415,8 @@ export const diagnoses = sqliteTable(
     result: text('result'),
     finalizedAt: text('finalized_at'),
     finalizedBy: text('finalized_by'),
+    /** SHA-256 of the signed content (shared/sync/signing.ts), written just before the lock: the service checks it. */
+    contentHash: text('content_hash'),
   },
   (t) => [index('diagnoses_org').on(t.orgId, t.diagnosedOn)],
 );
@@ -563,6 +567,8 @@ export const postbuildChecks = sqliteTable(
     /** Drawn signature (PNG, base64). */
     signature: text('signature'),
     signedAt: text('signed_at'),
+    /** SHA-256 of the signed content (shared/sync/signing.ts), written just before the lock: the service checks it. */
+    contentHash: text('content_hash'),
   },
   (t) => [index('postbuild_checks_project').on(t.projectId, t.checkedOn)],
 );
@@ -680,6 +686,8 @@ export const levelConfirmations = sqliteTable(
     assessedOn: text('assessed_on').notNull(),
     result: text('result'),
     finalizedAt: text('finalized_at'),
+    /** SHA-256 of the signed content (shared/sync/signing.ts), written just before the lock: the service checks it. */
+    contentHash: text('content_hash'),
   },
   (t) => [index('level_confirmations_org').on(t.orgId, t.assessedOn)],
 );

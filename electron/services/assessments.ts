@@ -4,6 +4,7 @@
  * laptops merge per answer, and each answer's history is read back from the log. Finalising stores the
  * computed result with the instrument version and locks the assessment and its answers.
  */
+import { contentHash } from './signing.ts';
 import type Database from 'better-sqlite3';
 import { AppError, notFound } from '#shared/contract/errors';
 import { validationError } from '#shared/contract/validation';
@@ -423,7 +424,10 @@ export class AssessmentService {
     this.mutations.transaction((tx) => {
       // Signatures first: once finalised, the assessment and everything under it are locked.
       for (const sig of signatures) tx.insert(assessmentSignatures, { assessmentId: id, role: sig.role, signerName: sig.name, image: sig.png, signedAt: now });
-      tx.update(assessments, id, { result: JSON.stringify(view.result), finalizedAt: now, finalizedBy: this.userId() });
+      tx.update(assessments, id, { result: JSON.stringify(view.result), finalizedBy: this.userId() });
+      // The content hash goes just before the lock: the service accepts the lock only if its state matches.
+      tx.update(assessments, id, { contentHash: contentHash(this.sqlite, 'assessments', id) });
+      tx.update(assessments, id, { finalizedAt: now });
       // The weakest answers become the company's follow-up actions.
       const instrument = getInstrument(view.instrumentId, view.instrumentVersion);
       if (instrument && this.onFinalize) this.onFinalize(tx, view.companyId, id, actionsFromResult(instrument, view.result, this.language(), new Date(now)));

@@ -5,6 +5,7 @@
  * of the certificate's canonical data, the drawn signatures, and a detached CMS digital signature made with
  * the assessor's key. Issued certificates never change; revoking one adds a revocation record.
  */
+import { contentHash } from './signing.ts';
 import crypto from 'node:crypto';
 import type Database from 'better-sqlite3';
 import QRCode from 'qrcode';
@@ -194,7 +195,9 @@ export class CertificateService {
     const now = new Date().toISOString();
     this.mutations.transaction((tx) => {
       for (const s of signatures) tx.insert(levelSignatures, { confirmationId: id, role: s.role, signerName: s.name, image: s.png, signedAt: now });
-      tx.update(levelConfirmations, id, { result: JSON.stringify(view.result), finalizedAt: now });
+      tx.update(levelConfirmations, id, { result: JSON.stringify(view.result) });
+      tx.update(levelConfirmations, id, { contentHash: contentHash(this.sqlite, 'level_confirmations', id) });
+      tx.update(levelConfirmations, id, { finalizedAt: now });
     });
     return view.result;
   }

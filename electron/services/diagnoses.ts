@@ -4,6 +4,7 @@
  * consultant edits; finalising stores the result with the instrument version and the drawn signatures and
  * locks the diagnosis, its scores, its plan and its signatures.
  */
+import { contentHash } from './signing.ts';
 import type Database from 'better-sqlite3';
 import { AppError, notFound } from '#shared/contract/errors';
 import { getDiagnosisInstrument, latestDiagnosisInstrument } from '#shared/instruments/index';
@@ -249,7 +250,9 @@ export class DiagnosisService {
     const now = new Date().toISOString();
     this.mutations.transaction((tx) => {
       for (const sig of signatures) tx.insert(diagnosisSignatures, { diagnosisId: id, role: sig.role, signerName: sig.name, image: sig.png, signedAt: now });
-      tx.update(diagnoses, id, { result: JSON.stringify(view.result), finalizedAt: now, finalizedBy: this.userId() });
+      tx.update(diagnoses, id, { result: JSON.stringify(view.result), finalizedBy: this.userId() });
+      tx.update(diagnoses, id, { contentHash: contentHash(this.sqlite, 'diagnoses', id) });
+      tx.update(diagnoses, id, { finalizedAt: now });
     });
     return view.result;
   }

@@ -3,6 +3,7 @@
  * from imported MES/ERP log-in exports and material in/out records, photos and documents of what was
  * built, the fraud red flags over all of it with the mentor's findings, and a supplier's track record.
  */
+import { contentHash } from './signing.ts';
 import crypto from 'node:crypto';
 import { Readable } from 'node:stream';
 import type Database from 'better-sqlite3';
@@ -123,7 +124,9 @@ export class PostbuildService {
       });
     }
     this.mutations.transaction((tx) => {
-      tx.update(postbuildChecks, id, { signerName, signature: png, signedAt: new Date().toISOString() });
+      tx.update(postbuildChecks, id, { signerName, signature: png });
+      tx.update(postbuildChecks, id, { contentHash: contentHash(this.sqlite, 'postbuild_checks', id) });
+      tx.update(postbuildChecks, id, { signedAt: new Date().toISOString() });
     });
     return this.getCheck(id);
   }

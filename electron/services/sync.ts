@@ -9,6 +9,7 @@
 import type Database from 'better-sqlite3';
 import { AppError, notFound } from '#shared/contract/errors';
 import { mergeField } from '#shared/sync/merge';
+import { SIGNED_RECORDS } from '#shared/sync/signing';
 import { MAX_PULL_OPS, MAX_PUSH_BYTES, MAX_PUSH_OPS, type ChangeOp, type ConflictRecord, type ServerOp } from '#shared/sync/protocol';
 import type { Logger } from './logger.ts';
 import type { MutationLayer, SqlValue } from './mutations.ts';
@@ -158,8 +159,9 @@ export class SyncService {
 
   /** One full round: push everything pending, then pull until the server has nothing more. */
   async syncOnce(transport: SyncTransport): Promise<SyncResult> {
-    const pushed = await this.push(transport);
+    // Bytes first: a signature is accepted only when every photo it covers is on the service.
     if (transport.blobs) await this.uploadBlobs(transport.blobs);
+    const pushed = await this.push(transport);
     const pulled = await this.pull(transport);
     if (transport.blobs) await this.downloadBlobs(transport.blobs);
     this.setMeta(LAST_SYNC_KEY, new Date(this.now()).toISOString());
@@ -178,6 +180,7 @@ export class SyncService {
       const bySeq = new Map(batch.map((r) => [r.op_id, r.seq]));
       const ack = this.sqlite.prepare('UPDATE change_log SET server_seq = ? WHERE op_id = ? AND server_seq IS NULL');
       const refuse = this.sqlite.prepare('UPDATE change_log SET rejected_reason = ?, rejected_key = ? WHERE op_id = ? AND server_seq IS NULL');
+      const byOp = new Map(batch.map((r) => [r.op_id, r]));
       this.sqlite.transaction(() => {
         for (const r of response.results) {
           if (!bySeq.has(r.opId)) continue;
@@ -186,6 +189,7 @@ export class SyncService {
             accepted++;
           } else {
             refuse.run(r.reason, r.messageKey, r.opId);
+            if ((r.reason as string) === 'signMismatch') this.unlock(byOp.get(r.opId) as LogRow);
             rejected++;
           }
         }
@@ -194,6 +198,19 @@ export class SyncService {
       after = (batch[batch.length - 1] as LogRow).seq;
     }
     return { accepted, rejected };
+  }
+
+  /**
+   * The service refused a signature: what was signed here is not what it holds (a colleague's edit got there
+   * first, or a photo is missing). The record opens again here, as it is on the service, to be reviewed and
+   * signed again; the refused op stays in the log with its reason.
+   */
+  private unlock(op: LogRow): void {
+    if (SIGNED_RECORDS[op.tbl]?.lockField !== op.field) return;
+    this.sqlite.prepare(`UPDATE "${op.tbl}" SET "${op.field}" = NULL WHERE id = ?`).run(op.row_id);
+    if (op.base === null) this.sqlite.prepare('DELETE FROM field_clocks WHERE tbl = ? AND row_id = ? AND field = ?').run(op.tbl, op.row_id, op.field);
+    else this.sqlite.prepare('UPDATE field_clocks SET hlc = ? WHERE tbl = ? AND row_id = ? AND field = ?').run(op.base, op.tbl, op.row_id, op.field);
+    this.logger.warn({ tbl: op.tbl, rowId: op.row_id }, 'signature refused by the service; record reopened');
   }
 
   /** Pulls and applies pages until the server says there is no more; returns the number of ops applied. */
