@@ -9,7 +9,7 @@
  * commit first and a cursor would skip the earlier one for ever), and merges of one field never race.
  */
 import { and, asc, eq, gt, inArray, isNull, lte, or, sql, type SQL } from 'drizzle-orm';
-import { alias } from 'drizzle-orm/pg-core';
+import { alias, type AnyPgColumn } from 'drizzle-orm/pg-core';
 import { uuidv7 } from 'uuidv7';
 import { mergeField, type FieldHead } from '#shared/sync/merge';
 import { parseHlc } from '#shared/sync/hlc';
@@ -23,6 +23,12 @@ import { isLockValue, LOCK_FIELDS, LOCKED_WITH_PARENT } from './locks.ts';
 
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 type Q = Db | Tx;
+
+/** The rows of a raw statement (both drivers answer with `rows`). */
+async function rawRows<T>(q: Q, query: SQL): Promise<T[]> {
+  const result: unknown = await q.execute(query);
+  return (result as { rows: T[] }).rows;
+}
 type PushResult = PushResponse['results'][number];
 type RejectReason = Extract<PushResult, { status: 'rejected' }>['reason'];
 
@@ -37,10 +43,21 @@ export interface DriftLogger {
 
 const key = (tbl: string, rowId: string) => `${tbl}\u0000${rowId}`;
 const fieldKey = (tbl: string, rowId: string, field: string) => `${tbl}\u0000${rowId}\u0000${field}`;
-const rowTuples = (cols: SQL, keys: { tbl: string; rowId: string }[]) => sql`${cols} in (${sql.join(
-  keys.map((k) => sql`(${k.tbl}, ${k.rowId})`),
-  sql`, `,
-)})`;
+/**
+ * `(tbl, row_id) in <keys>` as one `row_id in (…)` per table. A literal list of row values becomes an OR tree
+ * the size of the batch: slow to plan, not an index lookup, and embedded PGlite fails on one of a few hundred
+ * rows (a push of 500 ops for as many records answered 500 for ever). A few tables per batch keep this short.
+ */
+const rowTuples = (tblCol: AnyPgColumn, rowCol: AnyPgColumn, keys: { tbl: string; rowId: string }[]): SQL => {
+  const byTbl = new Map<string, Set<string>>();
+  for (const k of keys) {
+    let ids = byTbl.get(k.tbl);
+    if (!ids) byTbl.set(k.tbl, (ids = new Set()));
+    ids.add(k.rowId);
+  }
+  if (byTbl.size === 0) return sql`false`;
+  return or(...[...byTbl].map(([tbl, ids]) => and(eq(tblCol, tbl), inArray(rowCol, [...ids])))) as SQL;
+};
 
 interface RecordRow {
   tbl: string;
@@ -72,27 +89,33 @@ export class SyncService {
     const [user] = await q.select({ mentorId: users.mentorId }).from(users).where(eq(users.id, principal.userId));
     const assignedOrgs = new Set<string>();
     if (principal.role === 'mentor' && user?.mentorId) {
+      // Two steps, the mentor's pairs then their assignments: as one join the planner matched every
+      // assignment against every pair (a cost that grows with both, paid on every push and pull).
       const pair = alias(syncFields, 'pair');
       const pairDeleted = alias(syncFields, 'pair_deleted');
-      const asg = alias(syncFields, 'asg');
-      const asgDeleted = alias(syncFields, 'asg_deleted');
-      const rows = await q
-        .select({ orgId: syncRecords.orgId })
+      const pairs = await q
+        .select({ rowId: pair.rowId })
         .from(pair)
         .leftJoin(pairDeleted, and(eq(pairDeleted.tbl, 'mentor_pairs'), eq(pairDeleted.rowId, pair.rowId), eq(pairDeleted.field, 'deleted_at')))
-        .innerJoin(asg, and(eq(asg.tbl, 'pair_assignments'), eq(asg.field, 'pair_id'), eq(asg.value, sql`to_json(${pair.rowId})::text`)))
-        .leftJoin(asgDeleted, and(eq(asgDeleted.tbl, 'pair_assignments'), eq(asgDeleted.rowId, asg.rowId), eq(asgDeleted.field, 'deleted_at')))
-        .innerJoin(syncRecords, and(eq(syncRecords.tbl, 'pair_assignments'), eq(syncRecords.rowId, asg.rowId)))
-        .where(
-          and(
-            eq(pair.tbl, 'mentor_pairs'),
-            inArray(pair.field, ['process_mentor_id', 'ai_mentor_id']),
-            eq(pair.value, JSON.stringify(user.mentorId)),
-            or(isNull(pairDeleted.value), eq(pairDeleted.value, 'null')),
-            or(isNull(asgDeleted.value), eq(asgDeleted.value, 'null')),
-          ),
-        );
-      for (const r of rows) if (r.orgId) assignedOrgs.add(r.orgId);
+        .where(and(eq(pair.tbl, 'mentor_pairs'), inArray(pair.field, ['process_mentor_id', 'ai_mentor_id']), eq(pair.value, JSON.stringify(user.mentorId)), or(isNull(pairDeleted.value), eq(pairDeleted.value, 'null'))));
+      if (pairs.length > 0) {
+        const asg = alias(syncFields, 'asg');
+        const asgDeleted = alias(syncFields, 'asg_deleted');
+        const rows = await q
+          .select({ orgId: syncRecords.orgId })
+          .from(asg)
+          .leftJoin(asgDeleted, and(eq(asgDeleted.tbl, 'pair_assignments'), eq(asgDeleted.rowId, asg.rowId), eq(asgDeleted.field, 'deleted_at')))
+          .innerJoin(syncRecords, and(eq(syncRecords.tbl, 'pair_assignments'), eq(syncRecords.rowId, asg.rowId)))
+          .where(
+            and(
+              eq(asg.tbl, 'pair_assignments'),
+              eq(asg.field, 'pair_id'),
+              sql`${asg.value} in (select to_json(p.id)::text from json_array_elements_text(${JSON.stringify([...new Set(pairs.map((p) => p.rowId))])}::json) as p(id))`,
+              or(isNull(asgDeleted.value), eq(asgDeleted.value, 'null')),
+            ),
+          );
+        for (const r of rows) if (r.orgId) assignedOrgs.add(r.orgId);
+      }
     }
     return { accountId: principal.userId, role: principal.role, region: principal.region, assignedOrgs };
   }
@@ -102,24 +125,29 @@ export class SyncService {
     const ids = [...new Set(orgIds)];
     const facts = new Map<string, OrgFacts>();
     if (ids.length === 0) return facts;
-    const kind = alias(syncFields, 'kind');
-    const region = alias(syncFields, 'region');
-    const rows = await q
-      .select({
-        id: syncRecords.rowId,
-        kind: kind.value,
-        region: region.value,
-        createdBy: syncRecords.createdByAccount,
-        assigned: sql<boolean>`exists (
-          select 1 from ${syncRecords} a
-          left join ${syncFields} d on d.tbl = a.tbl and d.row_id = a.row_id and d.field = 'deleted_at'
-          where a.tbl = 'pair_assignments' and a.org_id = ${syncRecords.rowId} and (d.value is null or d.value = 'null'))`,
-      })
+    // Three index lookups rather than one join: without statistics (PGlite has no autovacuum) the planner
+    // joined every organisation's kind and region against each requested one.
+    const records = await q
+      .select({ id: syncRecords.rowId, createdBy: syncRecords.createdByAccount })
       .from(syncRecords)
-      .leftJoin(kind, and(eq(kind.tbl, 'organizations'), eq(kind.rowId, syncRecords.rowId), eq(kind.field, 'kind')))
-      .leftJoin(region, and(eq(region.tbl, 'organizations'), eq(region.rowId, syncRecords.rowId), eq(region.field, 'region')))
       .where(and(eq(syncRecords.tbl, 'organizations'), inArray(syncRecords.rowId, ids)));
-    for (const r of rows) facts.set(r.id, { kind: parseKind(r.kind), region: parseJsonString(r.region), createdBy: r.createdBy, assigned: Boolean(r.assigned) });
+    if (records.length === 0) return facts;
+    const found = records.map((r) => r.id);
+    const fields = await q
+      .select({ id: syncFields.rowId, field: syncFields.field, value: syncFields.value })
+      .from(syncFields)
+      .where(and(eq(syncFields.tbl, 'organizations'), inArray(syncFields.rowId, found), inArray(syncFields.field, ['kind', 'region'])));
+    const deleted = alias(syncFields, 'd');
+    const assigned = await q
+      .selectDistinct({ orgId: syncRecords.orgId })
+      .from(syncRecords)
+      .leftJoin(deleted, and(eq(deleted.tbl, syncRecords.tbl), eq(deleted.rowId, syncRecords.rowId), eq(deleted.field, 'deleted_at')))
+      .where(and(eq(syncRecords.tbl, 'pair_assignments'), inArray(syncRecords.orgId, found), or(isNull(deleted.value), eq(deleted.value, 'null'))));
+    const assignedSet = new Set(assigned.map((a) => a.orgId));
+    const value = new Map(fields.map((f) => [`${f.id}\u0000${f.field}`, f.value]));
+    for (const r of records) {
+      facts.set(r.id, { kind: parseKind(value.get(`${r.id}\u0000kind`)), region: parseJsonString(value.get(`${r.id}\u0000region`)), createdBy: r.createdBy, assigned: assignedSet.has(r.id) });
+    }
     return facts;
   }
 
@@ -208,7 +236,7 @@ export class SyncService {
       const found = await tx
         .select({ tbl: syncRecords.tbl, rowId: syncRecords.rowId, orgId: syncRecords.orgId, parentRowId: syncRecords.parentRowId, ownerAccount: syncRecords.ownerAccount })
         .from(syncRecords)
-        .where(rowTuples(sql`(${syncRecords.tbl}, ${syncRecords.rowId})`, [...wanted.values()]));
+        .where(rowTuples(syncRecords.tbl, syncRecords.rowId, [...wanted.values()]));
       for (const r of found) known.set(key(r.tbl, r.rowId), r);
     }
 
@@ -227,7 +255,7 @@ export class SyncService {
       const heads = await tx
         .select({ tbl: syncFields.tbl, rowId: syncFields.rowId, field: syncFields.field, value: syncFields.value })
         .from(syncFields)
-        .where(rowTuples(sql`(${syncFields.tbl}, ${syncFields.rowId})`, [...lockKeys.values()]));
+        .where(rowTuples(syncFields.tbl, syncFields.rowId, [...lockKeys.values()]));
       for (const h of heads) if (LOCK_FIELDS[h.tbl] === h.field && isLockValue(h.value)) locked.add(key(h.tbl, h.rowId));
     }
 
@@ -330,16 +358,22 @@ export class SyncService {
     // Store the accepted ops in batch order.
     accepted.sort((a, b) => a - b);
     const receivedAt = this.now();
-    const inserted = await tx
-      .insert(syncOps)
-      .values(
-        accepted.map((i) => {
-          const op = ops[i] as ChangeOp;
-          return { opId: op.opId, tbl: op.tbl, rowId: op.rowId, field: op.field, value: op.value, hlc: op.hlc, deviceId: op.deviceId, userId: op.userId, accountId: actor.accountId, base: op.base, receivedAt };
-        }),
-      )
-      .returning({ opId: syncOps.opId, seq: syncOps.seq });
-    const seqOf = new Map(inserted.map((r) => [r.opId, r.seq]));
+    // One JSON parameter instead of eleven per op: building and binding thousands of parameters cost more
+    // than the insert. Sequence numbers are drawn in batch order (`i`).
+    const inserted = await rawRows<{ op_id: string; seq: string | number }>(
+      tx,
+      sql`insert into ${syncOps} (op_id, tbl, row_id, field, value, hlc, device_id, user_id, account_id, base, received_at)
+          select x.op_id, x.tbl, x.row_id, x.field, x.value, x.hlc, x.device_id, x.user_id, ${actor.accountId}, x.base, ${receivedAt.toISOString()}::timestamptz
+          from json_to_recordset(${JSON.stringify(
+            accepted.map((i, n) => {
+              const op = ops[i] as ChangeOp;
+              return { i: n, op_id: op.opId, tbl: op.tbl, row_id: op.rowId, field: op.field, value: op.value, hlc: op.hlc, device_id: op.deviceId, user_id: op.userId, base: op.base };
+            }),
+          )}::json) as x(i int, op_id text, tbl text, row_id text, field text, value text, hlc text, device_id text, user_id text, base text)
+          order by x.i
+          returning op_id, seq`,
+    );
+    const seqOf = new Map(inserted.map((r) => [r.op_id, Number(r.seq)]));
 
     // New records.
     const newRecords = new Map<string, { record: RecordRow; seq: number }>();
@@ -351,30 +385,26 @@ export class SyncService {
       if (d?.ok && d.isNew && !newRecords.has(key(op.tbl, op.rowId))) newRecords.set(key(op.tbl, op.rowId), { record: d.record, seq });
     }
     if (newRecords.size > 0) {
-      await tx.insert(syncRecords).values(
-        [...newRecords.values()].map(({ record, seq }) => ({
-          tbl: record.tbl,
-          rowId: record.rowId,
-          orgId: record.orgId,
-          parentRowId: record.parentRowId,
-          createdByAccount: actor.accountId,
-          ownerAccount: record.ownerAccount,
-          createdSeq: seq,
-        })),
+      await tx.execute(
+        sql`insert into ${syncRecords} (tbl, row_id, org_id, parent_row_id, created_by_account, owner_account, created_seq)
+            select x.tbl, x.row_id, x.org_id, x.parent_row_id, ${actor.accountId}, x.owner_account, x.created_seq
+            from json_to_recordset(${JSON.stringify(
+              [...newRecords.values()].map(({ record, seq }) => ({ tbl: record.tbl, row_id: record.rowId, org_id: record.orgId, parent_row_id: record.parentRowId, owner_account: record.ownerAccount, created_seq: seq })),
+            )}::json) as x(tbl text, row_id text, org_id text, parent_row_id text, owner_account text, created_seq bigint)`,
       );
     }
 
     // Merge into the field heads, in batch order, with the shared merge.
     const touched = [...new Map(accepted.map((i) => [key((ops[i] as ChangeOp).tbl, (ops[i] as ChangeOp).rowId), { tbl: (ops[i] as ChangeOp).tbl, rowId: (ops[i] as ChangeOp).rowId }])).values()];
     const heads = new Map<string, FieldHead & { seq: number }>();
-    for (const h of await tx.select().from(syncFields).where(rowTuples(sql`(${syncFields.tbl}, ${syncFields.rowId})`, touched))) {
+    for (const h of await tx.select().from(syncFields).where(rowTuples(syncFields.tbl, syncFields.rowId, touched))) {
       heads.set(fieldKey(h.tbl, h.rowId, h.field), { value: h.value, hlc: h.hlc, opId: h.opId, deviceId: h.deviceId, userId: h.userId, seq: h.seq });
     }
     const openConflicts = new Set<string>();
     for (const c of await tx
       .selectDistinct({ tbl: syncConflicts.tbl, rowId: syncConflicts.rowId, field: syncConflicts.field })
       .from(syncConflicts)
-      .where(and(isNull(syncConflicts.resolvedSeq), rowTuples(sql`(${syncConflicts.tbl}, ${syncConflicts.rowId})`, touched)))) {
+      .where(and(isNull(syncConflicts.resolvedSeq), rowTuples(syncConflicts.tbl, syncConflicts.rowId, touched)))) {
       openConflicts.add(fieldKey(c.tbl, c.rowId, c.field));
     }
     const dirty = new Set<string>();
@@ -429,26 +459,19 @@ export class SyncService {
     }
     if (conflicts.length > 0) await tx.insert(syncConflicts).values(conflicts);
     if (dirty.size > 0) {
-      await tx
-        .insert(syncFields)
-        .values(
-          [...dirty].map((fk) => {
-            const [tbl, rowId, field] = fk.split('\u0000') as [string, string, string];
-            const h = heads.get(fk) as FieldHead & { seq: number };
-            return { tbl, rowId, field, value: h.value, hlc: h.hlc, opId: h.opId, deviceId: h.deviceId, userId: h.userId, seq: h.seq };
-          }),
-        )
-        .onConflictDoUpdate({
-          target: [syncFields.tbl, syncFields.rowId, syncFields.field],
-          set: {
-            value: sql`excluded.value`,
-            hlc: sql`excluded.hlc`,
-            opId: sql`excluded.op_id`,
-            deviceId: sql`excluded.device_id`,
-            userId: sql`excluded.user_id`,
-            seq: sql`excluded.seq`,
-          },
-        });
+      await tx.execute(
+        sql`insert into ${syncFields} (tbl, row_id, field, value, hlc, op_id, device_id, user_id, seq)
+            select x.tbl, x.row_id, x.field, x.value, x.hlc, x.op_id, x.device_id, x.user_id, x.seq
+            from json_to_recordset(${JSON.stringify(
+              [...dirty].map((fk) => {
+                const [tbl, rowId, field] = fk.split('\u0000') as [string, string, string];
+                const h = heads.get(fk) as FieldHead & { seq: number };
+                return { tbl, row_id: rowId, field, value: h.value, hlc: h.hlc, op_id: h.opId, device_id: h.deviceId, user_id: h.userId, seq: h.seq };
+              }),
+            )}::json) as x(tbl text, row_id text, field text, value text, hlc text, op_id text, device_id text, user_id text, seq bigint)
+            on conflict (tbl, row_id, field) do update set
+              value = excluded.value, hlc = excluded.hlc, op_id = excluded.op_id, device_id = excluded.device_id, user_id = excluded.user_id, seq = excluded.seq`,
+      );
     }
     return this.finish(ops, results, firstIndex);
   }
@@ -554,12 +577,12 @@ export class SyncService {
       .select({ f: syncFields, base: syncOps.base })
       .from(syncFields)
       .innerJoin(syncOps, eq(syncOps.opId, syncFields.opId))
-      .where(rowTuples(sql`(${syncFields.tbl}, ${syncFields.rowId})`, visible))
+      .where(rowTuples(syncFields.tbl, syncFields.rowId, visible))
       .orderBy(asc(syncFields.tbl), asc(syncFields.rowId), asc(syncFields.field));
     const conflicts = await this.db
       .select()
       .from(syncConflicts)
-      .where(and(isNull(syncConflicts.resolvedSeq), rowTuples(sql`(${syncConflicts.tbl}, ${syncConflicts.rowId})`, visible)))
+      .where(and(isNull(syncConflicts.resolvedSeq), rowTuples(syncConflicts.tbl, syncConflicts.rowId, visible)))
       .orderBy(asc(syncConflicts.seq));
     return {
       ops: heads.map(({ f, base }) => ({ opId: f.opId, tbl: f.tbl, rowId: f.rowId, field: f.field, value: f.value, hlc: f.hlc, deviceId: f.deviceId, userId: f.userId, base, seq: f.seq })),
