@@ -45,7 +45,12 @@ export const changeLog = sqliteTable(
     /** 0 for a pulled op this app version could not apply (a table or field it does not know yet). */
     applied: integer('applied').notNull().default(1),
   },
-  (t) => [index('change_log_row').on(t.tbl, t.rowId, t.field), index('change_log_outbox').on(t.serverSeq, t.rejectedReason, t.seq)],
+  (t) => [
+    index('change_log_row').on(t.tbl, t.rowId, t.field),
+    index('change_log_outbox').on(t.serverSeq, t.rejectedReason, t.seq),
+    // Pulled ops still waiting (for a parent, or for an upgrade): few, looked up on every pull.
+    index('change_log_waiting').on(t.tbl, t.rowId).where(sql`applied = 0`),
+  ],
 );
 
 /** Attachment bytes this laptop has handed to the server (complete and verified there): sent once. */

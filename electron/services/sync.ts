@@ -159,22 +159,25 @@ export class SyncService {
 
   /** One full round: push everything pending, then pull until the server has nothing more. */
   async syncOnce(transport: SyncTransport): Promise<SyncResult> {
-    // Bytes first: a signature is accepted only when every photo it covers is on the service.
-    if (transport.blobs) await this.uploadBlobs(transport.blobs);
-    const pushed = await this.push(transport);
+    // Bytes first: a signature is accepted only when every photo it covers is on the service. If they cannot
+    // go now, the records still do; signatures wait for the next round.
+    let blobError: unknown = null;
+    if (transport.blobs) await this.uploadBlobs(transport.blobs).catch((err: unknown) => (blobError = err));
+    const pushed = await this.push(transport, blobError !== null);
     const pulled = await this.pull(transport);
     if (transport.blobs) await this.downloadBlobs(transport.blobs);
+    if (blobError !== null) throw blobError;
     this.setMeta(LAST_SYNC_KEY, new Date(this.now()).toISOString());
     return { pushed: pushed.accepted, rejected: pushed.rejected, pulled };
   }
 
   /** Sends pending ops batch by batch; a failed request throws and leaves every op of that batch pending. */
-  async push(transport: SyncTransport): Promise<{ accepted: number; rejected: number }> {
+  async push(transport: SyncTransport, holdLocks = false): Promise<{ accepted: number; rejected: number }> {
     let accepted = 0;
     let rejected = 0;
     let after = 0;
     for (;;) {
-      const batch = this.nextBatch(after);
+      const batch = this.nextBatch(after, holdLocks);
       if (batch.length === 0) break;
       const response = await transport.push(batch.map((r) => this.toOp(r)));
       const bySeq = new Map(batch.map((r) => [r.op_id, r.seq]));
@@ -217,7 +220,8 @@ export class SyncService {
   async pull(transport: SyncTransport, pageSize = MAX_PULL_OPS): Promise<number> {
     let total = 0;
     for (;;) {
-      const page = await transport.pull(this.cursor(), pageSize);
+      const before = this.cursor();
+      const page = await transport.pull(before, pageSize);
       if (page.head !== undefined && page.head < this.cursor()) {
         // The server lost what came after `head` (restored from an older backup): send ours again and read on from there.
         this.serverLostAfter(page.head);
@@ -229,7 +233,8 @@ export class SyncService {
       // A company newly assigned to this laptop's pair: its earlier history lies before our cursor.
       const assigned = page.ops.filter((o) => o.tbl === 'pair_assignments' && o.field === 'org_id' && o.value !== null).map((o) => JSON.parse(o.value as string) as string);
       if (transport.snapshot) for (const orgId of new Set(assigned)) total += await this.fetchOrganisation(transport, orgId);
-      if (!page.more || page.ops.length === 0) break;
+      // A page may hold nothing this user may read and still move the cursor: go on while more waits.
+      if (!page.more || page.cursor <= before) break;
     }
     return total;
   }
@@ -292,7 +297,7 @@ export class SyncService {
       for (const c of conflicts) {
         upsertConflict.run(c.id, c.tbl, c.rowId, c.field, JSON.stringify(c.kept), JSON.stringify(c.other), c.seq, c.resolvedSeq);
       }
-      this.materialize(tx, touched);
+      if (touched.size > 0 || this.sqlite.prepare('SELECT 1 FROM change_log WHERE applied = 0 LIMIT 1').get()) this.materialize(tx, touched);
       this.setMeta(CURSOR_KEY, String(cursor));
     });
   }
@@ -459,17 +464,32 @@ export class SyncService {
     ).map((r) => ({ opId: r.op_id, tbl: r.tbl, rowId: r.row_id, field: r.field, value: r.value, reason: r.rejected_reason, messageKey: r.rejected_key, at: hlcTime(r.hlc) }));
   }
 
-  private nextBatch(after: number): LogRow[] {
-    const rows = this.sqlite
-      .prepare('SELECT seq, op_id, tbl, row_id, field, value, hlc, device_id, user_id, base FROM change_log WHERE server_seq IS NULL AND rejected_reason IS NULL AND device_id = ? AND seq > ? ORDER BY seq LIMIT ?')
-      .all(this.deviceId, after, MAX_PUSH_OPS) as LogRow[];
+  /**
+   * The next batch in log order, under the protocol's limits. A record's ops at the end of a batch are not
+   * split from the rest of that record's run (a new record's scope field must reach the service with it).
+   * With `holdLocks`, signatures wait (their photos are not all on the service yet).
+   */
+  private nextBatch(after: number, holdLocks = false): LogRow[] {
+    const rows = (
+      this.sqlite
+        .prepare('SELECT seq, op_id, tbl, row_id, field, value, hlc, device_id, user_id, base FROM change_log WHERE server_seq IS NULL AND rejected_reason IS NULL AND device_id = ? AND seq > ? ORDER BY seq LIMIT ?')
+        .all(this.deviceId, after, MAX_PUSH_OPS + 1) as LogRow[]
+    ).filter((r) => !(holdLocks && SIGNED_RECORDS[r.tbl]?.lockField === r.field && r.value !== null));
     // Keep the request under the size limit (a long text or a drawn signature can be large).
     let bytes = 0;
-    const out: LogRow[] = [];
+    let out: LogRow[] = [];
     for (const r of rows) {
       bytes += 200 + (r.value?.length ?? 0);
-      if (out.length > 0 && bytes > MAX_PUSH_BYTES) break;
+      if (out.length > 0 && (bytes > MAX_PUSH_BYTES || out.length >= MAX_PUSH_OPS)) break;
       out.push(r);
+    }
+    const next = rows[out.length];
+    const last = out[out.length - 1];
+    if (next && last && next.tbl === last.tbl && next.row_id === last.row_id) {
+      // Cut before the trailing run of this record, unless it is all the batch holds.
+      let start = out.length - 1;
+      while (start > 0 && out[start - 1]?.tbl === last.tbl && out[start - 1]?.row_id === last.row_id) start--;
+      if (start > 0) out = out.slice(0, start);
     }
     return out;
   }

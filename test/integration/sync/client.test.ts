@@ -155,6 +155,23 @@ describe('sync client against the merge of the central service', () => {
     expect(syncedState(a)).toEqual(syncedState(b));
   });
 
+  it('never cuts a record’s run of ops across two batches (its scope field must reach the service with it)', async () => {
+    const server = new MemoryServer();
+    const a = openApp();
+    for (let i = 0; i < 40; i++) await a.ok('companies.create', companyData({ name: `기업${i}`, financials: [{ fiscalYear: 2025, revenue: 1_000_000_000, operatingProfit: 1 }] }));
+    const batches: { tbl: string; rowId: string }[][] = [];
+    const inner = server.transport();
+    await a.services.sync.push({ ...inner, push: (ops) => (batches.push(ops.map((o) => ({ tbl: o.tbl, rowId: o.rowId }))), inner.push(ops)) });
+    expect(batches.length).toBeGreaterThan(1);
+    for (let i = 1; i < batches.length; i++) {
+      const last = batches[i - 1]!.at(-1)!;
+      const first = batches[i]![0]!;
+      expect(`${first.tbl}/${first.rowId}`).not.toBe(`${last.tbl}/${last.rowId}`);
+      expect(batches[i - 1]!.length).toBeLessThanOrEqual(500);
+    }
+    expect(a.services.sync.status().pending).toBe(0);
+  });
+
   it('keeps ops for a field this version does not know and applies the rest', async () => {
     const server = new MemoryServer();
     const a = openApp();

@@ -1,0 +1,1 @@
+CREATE INDEX `change_log_waiting` ON `change_log` (`tbl`,`row_id`) WHERE applied = 0;
