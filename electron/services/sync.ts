@@ -161,8 +161,8 @@ export class SyncService {
   async syncOnce(transport: SyncTransport): Promise<SyncResult> {
     // Bytes first: a signature is accepted only when every photo it covers is on the service. If they cannot
     // go now, the records still do; signatures wait for the next round.
-    let blobError: unknown = null;
-    if (transport.blobs) await this.uploadBlobs(transport.blobs).catch((err: unknown) => (blobError = err));
+    let blobError: Error | null = null;
+    if (transport.blobs) await this.uploadBlobs(transport.blobs).catch((err: unknown) => (blobError = err instanceof Error ? err : new Error(String(err))));
     const pushed = await this.push(transport, blobError !== null);
     const pulled = await this.pull(transport);
     if (transport.blobs) await this.downloadBlobs(transport.blobs);
