@@ -161,12 +161,16 @@ export class SyncService {
   async syncOnce(transport: SyncTransport): Promise<SyncResult> {
     // Bytes first: a signature is accepted only when every photo it covers is on the service. If they cannot
     // go now, the records still do; signatures wait for the next round.
-    let blobError: Error | null = null;
-    if (transport.blobs) await this.uploadBlobs(transport.blobs).catch((err: unknown) => (blobError = err instanceof Error ? err : new Error(String(err))));
+    const blobError: Error | null = transport.blobs
+      ? await this.uploadBlobs(transport.blobs).then(
+          () => null,
+          (err: unknown) => (err instanceof Error ? err : new Error(String(err))),
+        )
+      : null;
     const pushed = await this.push(transport, blobError !== null);
     const pulled = await this.pull(transport);
     if (transport.blobs) await this.downloadBlobs(transport.blobs);
-    if (blobError !== null) throw blobError;
+    if (blobError) throw blobError;
     this.setMeta(LAST_SYNC_KEY, new Date(this.now()).toISOString());
     return { pushed: pushed.accepted, rejected: pushed.rejected, pulled };
   }
