@@ -196,7 +196,7 @@ export class SyncService {
             accepted++;
           } else {
             refuse.run(r.reason, r.messageKey, r.opId);
-            if ((r.reason as string) === 'signMismatch') this.unlock(byOp.get(r.opId) as LogRow);
+            if (r.reason === 'signMismatch') this.unlock(byOp.get(r.opId) as LogRow);
             rejected++;
           }
         }

@@ -20,6 +20,7 @@ import type { Db } from '../db/index.ts';
 import { syncConflicts, syncFields, syncOps, syncRecords, users } from '../db/schema.ts';
 import { canRead, canWrite, canWriteField, isWriter, parseJsonString, parseKind, policyOf, type Actor, type OrgFacts, type RecordFacts } from './authorize.ts';
 import { isLockValue, LOCK_FIELDS, LOCKED_WITH_PARENT } from './locks.ts';
+import { checkSignature, isSignedLock } from './signing.ts';
 
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 type Q = Db | Tx;
@@ -76,6 +77,7 @@ const MESSAGE: Record<RejectReason, string> = {
   locked: 'errors.sync.locked',
   invalid: 'errors.sync.invalid',
   unknownTable: 'errors.sync.unknownTable',
+  signMismatch: 'errors.sync.signMismatch',
 };
 
 export class SyncService {
@@ -350,6 +352,17 @@ export class SyncService {
           continue;
         }
         accepted.push(i);
+      }
+    }
+    // Signatures: accepted only if the content they claim is what this batch leaves here (and the photos are here).
+    for (const i of [...accepted]) {
+      const op = ops[i] as ChangeOp;
+      if (!isSignedLock(op.tbl, op.field, op.value)) continue;
+      const pending = accepted.filter((j) => j !== i && !isSignedLock((ops[j] as ChangeOp).tbl, (ops[j] as ChangeOp).field, (ops[j] as ChangeOp).value)).map((j) => ops[j] as ChangeOp);
+      const check = await checkSignature(tx, op.tbl, op.rowId, pending);
+      if (!check.ok) {
+        results[i] = { opId: op.opId, status: 'rejected', reason: 'signMismatch', messageKey: check.messageKey };
+        accepted.splice(accepted.indexOf(i), 1);
       }
     }
     // Repeated op ids inside the batch mirror their first occurrence (filled in after the inserts).

@@ -34,7 +34,7 @@ export const MAX_PUSH_BYTES = 512 * 1024;
 export const pushRequest = z.object({ ops: z.array(changeOp).min(1).max(MAX_PUSH_OPS) });
 export type PushRequest = z.infer<typeof pushRequest>;
 
-export const REJECT_REASONS = ['forbidden', 'forbiddenField', 'locked', 'invalid', 'unknownTable'] as const;
+export const REJECT_REASONS = ['forbidden', 'forbiddenField', 'locked', 'invalid', 'unknownTable', 'signMismatch'] as const;
 export type RejectReason = (typeof REJECT_REASONS)[number];
 
 /** Per op: stored (now or earlier), or refused with a reason the laptop keeps and shows. */

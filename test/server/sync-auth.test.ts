@@ -1,6 +1,8 @@
+import crypto from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { count } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
+import { canonicalContent } from '#shared/sync/signing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PushResponse } from '#shared/sync/protocol';
 import type { ServerDatabase } from '../../server/db/index.ts';
@@ -217,9 +219,33 @@ describe.each(BACKENDS)('sync authorisation ($name)', (backend) => {
     it('ops that finalise a record come with its last edits; afterwards the record and its children are closed', async () => {
       const assessment = uuidv7();
       const answer = uuidv7();
-      await w.mentorA.pushOk([...w.mentorA.record('assessments', assessment, { org_id: w.ids.c1 }), ...w.mentorA.record('assessment_answers', answer, { assessment_id: assessment, score: 2 })]);
-      const finalising = await w.mentorB.push([w.mentorB.op('assessment_answers', answer, 'score', 3), w.mentorB.op('assessments', assessment, 'finalized_at', '2027-03-02T03:00:00Z'), w.mentorB.op('assessment_answers', answer, 'note', '마지막')]);
-      expect(outcome(finalising.body)).toEqual(['ok', 'ok', 'ok']);
+      const created = [...w.mentorA.record('assessments', assessment, { org_id: w.ids.c1 }), ...w.mentorA.record('assessment_answers', answer, { assessment_id: assessment, score: 2 })];
+      await w.mentorA.pushOk(created);
+      // Mentor B has pulled A's answer (its clock is past A's and its edit is based on it), then signs.
+      w.mentorB.millis = Math.max(w.mentorB.millis, w.mentorA.millis) + 60_000;
+      const seenScore = created.find((o) => o.field === 'score')?.hlc ?? null;
+      // The signing laptop claims what it signed: the record and its answers as this batch leaves them.
+      const signed = (score: number) =>
+        crypto
+          .createHash('sha256')
+          .update(
+            canonicalContent('assessments', assessment, [
+              { tbl: 'assessments', rowId: assessment, fields: { org_id: JSON.stringify(w.ids.c1) } },
+              { tbl: 'assessment_answers', rowId: answer, fields: { assessment_id: JSON.stringify(assessment), score: JSON.stringify(score), note: JSON.stringify('마지막') } },
+            ]),
+          )
+          .digest('hex');
+      // A claim that does not match (it signed score 4, the service will hold 3) is refused, and the record stays open.
+      const wrong = await w.mentorB.push([w.mentorB.op('assessments', assessment, 'content_hash', signed(4)), w.mentorB.op('assessments', assessment, 'finalized_at', '2027-03-02T02:00:00Z')]);
+      expect(outcome(wrong.body)).toEqual(['ok', 'signMismatch']);
+      expect(wrong.body.results[1]).toMatchObject({ messageKey: 'errors.sync.signMismatch' });
+      const finalising = await w.mentorB.push([
+        w.mentorB.op('assessment_answers', answer, 'score', 3, seenScore),
+        w.mentorB.op('assessment_answers', answer, 'note', '마지막'),
+        w.mentorB.op('assessments', assessment, 'content_hash', signed(3)),
+        w.mentorB.op('assessments', assessment, 'finalized_at', '2027-03-02T03:00:00Z'),
+      ]);
+      expect(outcome(finalising.body)).toEqual(['ok', 'ok', 'ok', 'ok']);
       const after = await w.mentorA.push([
         w.mentorA.op('assessment_answers', answer, 'score', 1),
         w.mentorA.op('assessment_answers', uuidv7(), 'assessment_id', assessment),
@@ -230,7 +256,11 @@ describe.each(BACKENDS)('sync authorisation ($name)', (backend) => {
       expect(after.body.results[0]).toMatchObject({ messageKey: 'errors.sync.locked' });
       // Not a child that is locked with its parent: a certificate is created after its confirmation is finalised.
       const confirmation = uuidv7();
-      await w.mentorA.pushOk(w.mentorA.record('level_confirmations', confirmation, { org_id: w.ids.c1, finalized_at: '2027-03-02T04:00:00Z' }));
+      const confirmationHash = crypto
+        .createHash('sha256')
+        .update(canonicalContent('level_confirmations', confirmation, [{ tbl: 'level_confirmations', rowId: confirmation, fields: { org_id: JSON.stringify(w.ids.c1) } }]))
+        .digest('hex');
+      await w.mentorA.pushOk(w.mentorA.record('level_confirmations', confirmation, { org_id: w.ids.c1, content_hash: confirmationHash, finalized_at: '2027-03-02T04:00:00Z' }));
       const cert = uuidv7();
       await w.mentorA.pushOk(w.mentorA.record('certificates', cert, { confirmation_id: confirmation, number: 'DXM-2027-00001', issued_at: '2027-03-02T05:00:00Z' }));
       expect(outcome((await w.mentorA.push([w.mentorA.op('certificates', cert, 'number', 'DXM-2027-00002')])).body)).toEqual(['locked']);
