@@ -502,7 +502,7 @@ export class SyncService {
    * One page of the log after `after`: at most `limit` ops examined, of which only those the caller may read
    * are returned; the cursor is the last sequence examined, so a page of nothing readable still advances.
    */
-  async pull(principal: Principal, after: number, limit: number): Promise<{ ops: ServerOp[]; conflicts: ConflictRecord[]; cursor: number; more: boolean }> {
+  async pull(principal: Principal, after: number, limit: number): Promise<{ ops: ServerOp[]; conflicts: ConflictRecord[]; cursor: number; more: boolean; head?: number }> {
     const actor = await this.loadActor(this.db, principal);
     const page = await this.db
       .select({
@@ -537,7 +537,11 @@ export class SyncService {
             .orderBy(asc(syncConflicts.seq))
         : [];
     const readable = await this.readableFilter(actor, [...examined, ...conflictRows.map((r) => ({ tbl: r.c.tbl, orgId: r.orgId, ownerAccount: r.ownerAccount }))]);
+    // Nothing after the laptop's cursor: say where the log ends, so a laptop ahead of it (this service was
+    // restored from an older backup) sends again what was lost.
+    const head = examined.length === 0 ? Number((await this.db.select({ seq: sql<string | number | null>`max(${syncOps.seq})` }).from(syncOps))[0]?.seq ?? 0) : undefined;
     return {
+      ...(head === undefined ? {} : { head }),
       ops: examined.filter(readable).map((o) => ({ opId: o.opId, tbl: o.tbl, rowId: o.rowId, field: o.field, value: o.value, hlc: o.hlc, deviceId: o.deviceId, userId: o.userId, base: o.base, seq: o.seq })),
       conflicts: conflictRows.filter((r) => readable({ tbl: r.c.tbl, orgId: r.orgId, ownerAccount: r.ownerAccount })).map((r) => conflictView(r.c)),
       cursor,
