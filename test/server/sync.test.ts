@@ -199,7 +199,7 @@ describe.each(BACKENDS)('sync push and pull ($name)', (backend) => {
     const p3 = (await fresh.pull(p2.cursor, 2)).body;
     expect(p3).toEqual({ ops: [], conflicts: [], cursor: seqs[4], more: false });
     const p4 = (await fresh.pull(p3.cursor, 2)).body;
-    expect(p4).toEqual({ ops: [], conflicts: [], cursor: seqs[4], more: false });
+    expect(p4).toEqual({ ops: [], conflicts: [], cursor: seqs[4], more: false, head: seqs[4] });
     // Mentor B (same pair) gets them in the same pages.
     const b1 = (await w.mentorB.pull(cursor, 2)).body;
     expect(b1.ops.map((o) => o.seq)).toEqual(seqs.slice(0, 2));
