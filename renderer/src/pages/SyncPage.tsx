@@ -4,6 +4,7 @@
  */
 import { Alert, Badge, Button, Card, Group, Modal, SimpleGrid, Stack, Table, Text, TextInput, Textarea, Title } from '@mantine/core';
 import { IconAlertTriangle, IconCloudCheck, IconRefresh } from '@tabler/icons-react';
+import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
@@ -200,11 +201,13 @@ function EnrolCard() {
   const { t } = useTranslation('sync');
   const errors = useErrorText();
   const notify = useNotify();
-  const enrol = useOpMutation('sync.enrol');
+  const qc = useQueryClient();
+  const [error, setError] = useState<unknown>(null);
+  const [pending, setPending] = useState(false);
   const [serverUrl, setServerUrl] = useState('');
   const [code, setCode] = useState('');
   const [deviceName, setDeviceName] = useState(t('defaultDeviceName'));
-  const fields = enrol.error instanceof ApiError ? errors.fields(enrol.error.data.fields) : {};
+  const fields = error instanceof ApiError ? errors.fields(error.data.fields) : {};
   return (
     <Card withBorder>
       <Title order={2} size="h4" mb="xs">
@@ -216,16 +219,27 @@ function EnrolCard() {
       <form
         onSubmit={(e) => {
           e.preventDefault();
-          enrol.mutate({ serverUrl: serverUrl.trim(), code: code.trim(), deviceName }, { onSuccess: () => notify.saved(t('enrolled')) });
+          setPending(true);
+          setError(null);
+          // The message goes out before the refresh replaces this card with the sync status.
+          void call('sync.enrol', { serverUrl: serverUrl.trim(), code: code.trim(), deviceName })
+            .then(async () => {
+              notify.saved(t('enrolled'));
+              await qc.invalidateQueries();
+            })
+            .catch((err: unknown) => {
+              setError(err);
+              setPending(false);
+            });
         }}
       >
         <Stack gap="sm" maw={520}>
           <TextInput label={t('serverUrl')} placeholder="https://dx.example.kr" value={serverUrl} onChange={(e) => setServerUrl(e.currentTarget.value)} error={fields.serverUrl} required />
           <TextInput label={t('code')} placeholder="XXXX-XXXX-XXXX-XXXX" value={code} onChange={(e) => setCode(e.currentTarget.value)} error={fields.code} required />
           <TextInput label={t('deviceName')} value={deviceName} onChange={(e) => setDeviceName(e.currentTarget.value)} error={fields.deviceName} required />
-          {enrol.error && !Object.keys(fields).length && <Alert color="red">{errors.message(enrol.error)}</Alert>}
+          {error !== null && !Object.keys(fields).length && <Alert color="red">{errors.message(error)}</Alert>}
           <Group>
-            <Button type="submit" loading={enrol.isPending} leftSection={<IconCloudCheck size={16} aria-hidden />}>
+            <Button type="submit" loading={pending} leftSection={<IconCloudCheck size={16} aria-hidden />}>
               {t('enrol')}
             </Button>
           </Group>
@@ -239,11 +253,17 @@ function ConflictTable({ rows }: { rows: Conflict[] }) {
   const { t } = useTranslation(['sync', 'common']);
   const label = useFieldLabel();
   const notify = useNotify();
-  const resolve = useOpMutation('sync.resolve');
+  const qc = useQueryClient();
   const [merging, setMerging] = useState<Conflict | null>(null);
   const [merged, setMerged] = useState('');
+  // Told before the lists refresh: the row (and this table) goes away once the conflict is resolved.
   const decide = (c: Conflict, choice: 'kept' | 'other' | 'merged', text?: string) =>
-    resolve.mutate({ id: c.id, choice, ...(text !== undefined ? { merged: text } : {}) }, { onSuccess: () => notify.saved(t('resolved')), onError: notify.failed });
+    void call('sync.resolve', { id: c.id, choice, ...(text !== undefined ? { merged: text } : {}) })
+      .then(async () => {
+        notify.saved(t('resolved'));
+        await qc.invalidateQueries();
+      })
+      .catch(notify.failed);
   return (
     <>
       <Table data-testid="conflicts">
