@@ -24,7 +24,6 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import pg from 'pg';
 import { uuidv7 } from 'uuidv7';
 import { hlcToString } from '#shared/sync/hlc';
 import type { ChangeOp, PullResponse, PushResponse } from '#shared/sync/protocol';
@@ -35,6 +34,7 @@ import { seedDemo } from '../scripts/demo-data.ts';
 import { AccountService } from '../server/accounts.ts';
 import { buildServer } from '../server/app.ts';
 import { openDatabase, type ServerDatabase } from '../server/db/index.ts';
+import { scratchPostgres } from '../server/db/scratch.ts';
 
 const repo = path.resolve(import.meta.dirname, '..');
 const migrationsFolder = path.join(repo, 'db', 'migrations');
@@ -128,35 +128,7 @@ const pglite: Backend = {
 };
 
 function postgres(url: string): Backend {
-  return {
-    name: 'postgres',
-    async open() {
-      const name = `dxm_bench_${process.pid}_${crypto.randomBytes(4).toString('hex')}`;
-      const admin = new pg.Client({ connectionString: url });
-      await admin.connect();
-      try {
-        await admin.query(`CREATE DATABASE "${name}"`);
-      } finally {
-        await admin.end();
-      }
-      const target = new URL(url);
-      target.pathname = `/${name}`;
-      const database = await openDatabase({ kind: 'postgres', url: target.toString() });
-      return {
-        database,
-        async dispose() {
-          await database.close();
-          const c = new pg.Client({ connectionString: url });
-          await c.connect();
-          try {
-            await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-          } finally {
-            await c.end();
-          }
-        },
-      };
-    },
-  };
+  return { name: 'postgres', open: () => scratchPostgres(url, 'dxm_bench') };
 }
 
 class Api {

@@ -53,7 +53,8 @@ export interface ConflictView {
   settled: boolean;
 }
 
-interface LogRow {
+/** A change-log row as SQLite returns it. */
+export interface LogRow {
   seq: number;
   op_id: string;
   tbl: string;

@@ -58,12 +58,19 @@ export async function checkSignature(db: Reader, tbl: string, rowId: string, pen
     for (const op of pending) if (op.tbl === child.tbl && op.field === child.field && parse(op.value) === rowId) set.add(op.rowId);
     ids.set(child.tbl, set);
   }
+  // One read of the heads per table gives both the rows and the heads the batch's ops merge against.
   const rows: ContentRow[] = [];
-  for (const [t, set] of ids) rows.push(...(await rowsOf(db, t, [...set])));
-  // Overlay the batch: each op merged against the head it meets.
-  const headRows = await Promise.all([...ids].map(async ([t, set]) => (set.size ? db.select({ tbl: syncFields.tbl, rowId: syncFields.rowId, field: syncFields.field, value: syncFields.value, hlc: syncFields.hlc, opId: syncFields.opId, deviceId: syncFields.deviceId, userId: syncFields.userId }).from(syncFields).where(and(eq(syncFields.tbl, t), inArray(syncFields.rowId, [...set]))) : [])));
   const full = new Map<string, FieldHead>();
-  for (const h of headRows.flat()) full.set(`${h.tbl}\u0000${h.rowId}\u0000${h.field}`, { value: h.value, hlc: h.hlc, opId: h.opId, deviceId: h.deviceId, userId: h.userId });
+  for (const [t, set] of ids) {
+    if (set.size === 0) continue;
+    const heads = await db.select().from(syncFields).where(and(eq(syncFields.tbl, t), inArray(syncFields.rowId, [...set])));
+    const byRow = new Map<string, Record<string, string | null>>([...set].map((id) => [id, {}]));
+    for (const h of heads) {
+      (byRow.get(h.rowId) as Record<string, string | null>)[h.field] = h.value;
+      full.set(`${t}\u0000${h.rowId}\u0000${h.field}`, { value: h.value, hlc: h.hlc, opId: h.opId, deviceId: h.deviceId, userId: h.userId });
+    }
+    for (const [rowId, fields] of byRow) rows.push({ tbl: t, rowId, fields });
+  }
   const byKey = new Map(rows.map((r) => [`${r.tbl}\u0000${r.rowId}`, r]));
   for (const op of pending) {
     const row = byKey.get(`${op.tbl}\u0000${op.rowId}`);

@@ -205,18 +205,8 @@ export function snapshot(sqlite: Database.Database): Record<string, unknown[]> {
   return out;
 }
 
-export interface LogRow {
-  seq: number;
-  op_id: string;
-  tbl: string;
-  row_id: string;
-  field: string;
-  value: string | null;
-  hlc: string;
-  device_id: string;
-  user_id: string;
-  base: string | null;
-}
+export type { LogRow } from '../../electron/services/sync.ts';
+import type { LogRow } from '../../electron/services/sync.ts';
 
 export function logOf(sqlite: Database.Database, tbl: string, rowId: string): LogRow[] {
   return sqlite.prepare('SELECT * FROM change_log WHERE tbl = ? AND row_id = ? ORDER BY seq').all(tbl, rowId) as LogRow[];

@@ -5,10 +5,10 @@
  */
 import crypto from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import pg from 'pg';
 import { AccountService } from '../../server/accounts.ts';
 import { buildServer, type ServerOptions } from '../../server/app.ts';
 import { openDatabase, type ServerDatabase } from '../../server/db/index.ts';
+import { scratchPostgres } from '../../server/db/scratch.ts';
 
 export interface Backend {
   name: 'pglite' | 'postgres';
@@ -26,35 +26,7 @@ const pgliteBackend: Backend = {
 
 /** Drizzle-kit writes foreign keys schema-qualified ("public"), so isolation is per database, not per schema. */
 function postgresBackend(url: string): Backend {
-  return {
-    name: 'postgres',
-    async open() {
-      const name = `dxm_test_${process.pid}_${crypto.randomBytes(4).toString('hex')}`;
-      const admin = new pg.Client({ connectionString: url });
-      await admin.connect();
-      try {
-        await admin.query(`CREATE DATABASE "${name}"`);
-      } finally {
-        await admin.end();
-      }
-      const target = new URL(url);
-      target.pathname = `/${name}`;
-      const database = await openDatabase({ kind: 'postgres', url: target.toString(), poolSize: 4 });
-      return {
-        database,
-        async dispose() {
-          await database.close();
-          const c = new pg.Client({ connectionString: url });
-          await c.connect();
-          try {
-            await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-          } finally {
-            await c.end();
-          }
-        },
-      };
-    },
-  };
+  return { name: 'postgres', open: () => scratchPostgres(url, 'dxm_test', 4) };
 }
 
 export const BACKENDS: Backend[] = [pgliteBackend, ...(process.env.TEST_DATABASE_URL ? [postgresBackend(process.env.TEST_DATABASE_URL)] : [])];
