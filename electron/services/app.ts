@@ -13,6 +13,7 @@ import { PostbuildService, POSTBUILD_TABLES } from './postbuild.ts';
 import { WorklistService } from './worklist.ts';
 import { SyncService } from './sync.ts';
 import { SyncRunner, type SyncRunnerOptions } from './sync-runner.ts';
+import { DivergenceCheck } from './sync-divergence.ts';
 import { ProjectService, PROJECT_TABLES } from './projects.ts';
 import path from 'node:path';
 import { localToday } from '#shared/domain/dates';
@@ -109,7 +110,8 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
   const suppliers = new SupplierService(database.sqlite, mutations, diagnoses, today);
   const fontsDir = opts.fontsDir ?? path.resolve(opts.migrationsFolder, '..', '..', 'assets', 'fonts');
   const sync = new SyncService(database.sqlite, mutations, settings.deviceId(), opts.logger, now, files);
-  const syncRunnerRef = new SyncRunner(sync, settings, opts.secretProtector ?? null, opts.logger, { ...opts.sync, now });
+  const divergence = new DivergenceCheck(database.sqlite, sync, settings.deviceId(), opts.logger);
+  const syncRunnerRef = new SyncRunner(sync, settings, opts.secretProtector ?? null, opts.logger, { divergence, ...opts.sync, now });
   const keys = new KeyStore(opts.keysDir ?? path.join(path.dirname(opts.dbFile), 'keys'), opts.secretProtector ?? null);
   return {
     database,

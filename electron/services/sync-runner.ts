@@ -2,10 +2,13 @@
  * Runs sync in the background: enrolment with the central service, the device's credentials (protected by
  * the OS key store where there is one), a token that is renewed when it runs out, a round every minute
  * and shortly after local changes, and retries with backoff — for ever, never marking a failed batch done.
+ * After a successful round, now and then (or when asked), a divergence check compares this laptop with the
+ * server and repairs what drifted apart (sync-divergence.ts).
  */
 import { AppError } from '#shared/contract/errors';
 import type { Logger } from './logger.ts';
 import type { SecretProtector } from './keystore.ts';
+import type { DivergenceCheck, DivergenceSummary } from './sync-divergence.ts';
 import type { Settings } from './settings.ts';
 import { httpTransport, TransportError, type SyncTransport } from './sync-transport.ts';
 import type { SyncResult, SyncService } from './sync.ts';
@@ -15,6 +18,9 @@ export const SYNC_INTERVAL_MS = 60_000;
 export const MAX_BACKOFF_MS = 5 * 60_000;
 /** A queue older than this with failing rounds raises the alert in the app. */
 export const STUCK_AFTER_MS = 60 * 60_000;
+/** How often a round also checks for divergence: a full digest costs the server a read of every readable head. */
+export const DIVERGENCE_INTERVAL_MS = 12 * 60 * 60_000;
+const DIVERGENCE_KEY = 'sync_divergence_checked_at';
 
 export interface RunnerState {
   connected: boolean;
@@ -31,6 +37,8 @@ export interface SyncRunnerOptions {
   now?: () => number;
   /** Replaces the HTTP transport (tests: an in-memory server). */
   transport?: SyncTransport;
+  /** Compares with the server after successful rounds (none: never). */
+  divergence?: DivergenceCheck;
 }
 
 export class SyncRunner {
@@ -39,6 +47,9 @@ export class SyncRunner {
   private inFlight: Promise<SyncResult> | null = null;
   private state: Omit<RunnerState, 'connected' | 'serverUrl'> = { running: false, lastAttemptAt: null, lastError: null, failures: 0, nextAttemptAt: null };
   private stopped = true;
+  /** A check was asked for: the next round runs one whatever the interval says. */
+  private divergenceWanted = false;
+  private lastDivergence: DivergenceSummary | null = null;
 
   constructor(
     private readonly sync: SyncService,
@@ -135,8 +146,10 @@ export class SyncRunner {
     const round = (async () => {
       this.state = { ...this.state, running: true, lastAttemptAt: new Date(this.now()).toISOString() };
       try {
-        const r = await this.sync.syncOnce(this.transport());
+        const transport = this.transport();
+        const r = await this.sync.syncOnce(transport);
         this.state = { ...this.state, lastError: null, failures: 0 };
+        await this.maybeCheckDivergence(transport);
         return r;
       } catch (err) {
         const message = err instanceof Error ? err.message : String(err);
@@ -153,6 +166,51 @@ export class SyncRunner {
     } finally {
       this.inFlight = null;
     }
+  }
+
+  /**
+   * After a successful round: compares with the server when a check is due or was asked for. A failed check
+   * does not fail the round (the data is synced; the check comes again next interval, not every minute).
+   * Ops it marks to be sent again go at once, with a second round (attachment bytes first, as always).
+   */
+  private async maybeCheckDivergence(transport: SyncTransport): Promise<void> {
+    const check = this.opts.divergence;
+    if (!check) return;
+    const last = Date.parse(this.settings.get(DIVERGENCE_KEY) ?? '');
+    if (!this.divergenceWanted && Number.isFinite(last) && this.now() - last < DIVERGENCE_INTERVAL_MS) return;
+    this.divergenceWanted = false;
+    let summary: DivergenceSummary;
+    try {
+      summary = await check.run(transport);
+    } catch (err) {
+      this.settings.set(DIVERGENCE_KEY, new Date(this.now()).toISOString());
+      this.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'sync divergence check failed');
+      return;
+    }
+    this.lastDivergence = summary;
+    // Too many changes waiting: try again after the next round rather than in twelve hours.
+    if (summary.notRun !== 'busy') this.settings.set(DIVERGENCE_KEY, new Date(this.now()).toISOString());
+    if (summary.opsResent > 0) {
+      try {
+        await this.sync.syncOnce(transport);
+      } catch (err) {
+        // They are pending now: the next round sends them.
+        this.logger.warn({ err: err instanceof Error ? err.message : String(err), ops: summary.opsResent }, 'sync: sending again what the server lost failed; the next round retries');
+      }
+    }
+  }
+
+  /**
+   * Runs a divergence check now, after a sync round, and returns what it found: null when this runner has no
+   * check or the check failed (logged). Throws like runOnce when the round itself fails.
+   */
+  async checkDivergence(): Promise<DivergenceSummary | null> {
+    this.divergenceWanted = true;
+    this.lastDivergence = null;
+    // A round in flight may be past its check already: let it finish, then run one that checks.
+    if (this.inFlight) await this.inFlight.catch(() => undefined);
+    await this.runOnce();
+    return this.lastDivergence;
   }
 
   /** Starts the background loop (when enrolled). */

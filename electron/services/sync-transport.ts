@@ -5,7 +5,24 @@
 import crypto from 'node:crypto';
 import { mergeField, type FieldHead } from '#shared/sync/merge';
 import { z } from 'zod';
-import { conflictRecord, pullResponse, pushResponse, serverOp, type ChangeOp, type ConflictRecord, type PullResponse, type PushResponse, type ServerOp } from '#shared/sync/protocol';
+import { DIGEST_BUCKETS, DigestTree, differingBuckets, recordKey } from '#shared/sync/digest';
+import {
+  conflictRecord,
+  digestResponse,
+  pullResponse,
+  pushResponse,
+  recordsResponse,
+  serverOp,
+  type ChangeOp,
+  type ConflictRecord,
+  type DigestRequest,
+  type DigestResponse,
+  type PullResponse,
+  type PushResponse,
+  type RecordRef,
+  type RecordsResponse,
+  type ServerOp,
+} from '#shared/sync/protocol';
 
 const snapshotPage = z.object({ ops: z.array(serverOp), conflicts: z.array(conflictRecord), cursor: z.number().int(), next: z.object({ tbl: z.string(), rowId: z.string() }).nullable() });
 
@@ -14,6 +31,10 @@ export interface SyncTransport {
   pull(after: number, limit: number): Promise<PullResponse>;
   /** The current state of one organisation's records (a company newly assigned to this laptop's pair). */
   snapshot?(orgId: string, after: { tbl: string; rowId: string } | null, cursor: number | null): Promise<SnapshotPage>;
+  /** Compares this laptop's bucket digests with the server's (divergence checks, sync-divergence.ts). */
+  digest?(request: DigestRequest): Promise<DigestResponse>;
+  /** The server's current heads of these records (at most MAX_RECORDS_REQUEST), with their open conflicts. */
+  records?(refs: RecordRef[]): Promise<RecordsResponse>;
   blobs?: BlobTransport;
 }
 
@@ -138,9 +159,17 @@ export function httpTransport(opts: HttpTransportOptions): SyncTransport {
       const page = snapshotPage.parse(await request('GET', `/api/sync/snapshot?${q.toString()}`));
       return page;
     },
+    async digest(req) {
+      return digestResponse.parse(await request('POST', '/api/sync/digest', req));
+    },
+    async records(refs) {
+      return recordsResponse.parse(await request('POST', '/api/sync/records', { records: refs }));
+    },
     blobs,
   };
 }
+
+const sha256Hex = (text: string): string => crypto.createHash('sha256').update(text).digest('hex');
 
 /**
  * The central service's merge in memory: stores each op once, keeps the per-field head with the shared
@@ -188,6 +217,54 @@ export class MemoryServer {
       results.push({ opId: op.opId, status: 'accepted', seq, duplicate: false });
     }
     return { results };
+  }
+
+  /** The digest answer over every head (this server has no accounts: everything is readable). */
+  digestSync(req: DigestRequest): DigestResponse {
+    const tree = new DigestTree(new Set(req.skip.map((r) => recordKey(r.tbl, r.rowId))));
+    for (const [k, h] of this.heads) {
+      const [tbl, rowId, field] = k.split('\u0000') as [string, string, string];
+      tree.add(tbl, rowId, field, h.hlc);
+    }
+    const index = tree.build(sha256Hex);
+    const differing = differingBuckets(req.buckets, index.buckets).map((bucket) => ({ bucket, records: index.recordsIn(bucket) }));
+    return { compared: DIGEST_BUCKETS, records: index.size, differing, more: false };
+  }
+
+  /**
+   * The heads of these records, as the real server gives them: each first checked against the log (a head is
+   * the logged op with the greatest clock) and rebuilt from it where it says otherwise.
+   */
+  recordsSync(refs: RecordRef[]): RecordsResponse {
+    const wanted = new Set(refs.map((r) => recordKey(r.tbl, r.rowId)));
+    const latest = new Map<string, ServerOp>();
+    for (const op of this.log) {
+      if (!wanted.has(recordKey(op.tbl, op.rowId))) continue;
+      const key = `${op.tbl}\u0000${op.rowId}\u0000${op.field}`;
+      const cur = latest.get(key);
+      if (!cur || op.hlc > cur.hlc) latest.set(key, op);
+    }
+    for (const [key, op] of latest) {
+      const h = this.heads.get(key);
+      if (!h || h.opId !== op.opId || h.hlc !== op.hlc || h.value !== op.value) this.heads.set(key, { value: op.value, hlc: op.hlc, opId: op.opId, deviceId: op.deviceId, userId: op.userId });
+    }
+    const ops: ServerOp[] = [];
+    const found = new Set<string>();
+    for (const [key, h] of [...this.heads].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+      const [tbl, rowId] = key.split('\u0000') as [string, string];
+      if (!wanted.has(recordKey(tbl, rowId))) continue;
+      // Like the real server's join on its log: a head whose op the log does not hold is not shown.
+      const seq = this.byOpId.get(h.opId);
+      const logged = seq === undefined ? undefined : this.log[seq - 1];
+      if (!logged) continue;
+      ops.push({ ...logged });
+      found.add(recordKey(tbl, rowId));
+    }
+    return {
+      ops,
+      conflicts: this.conflicts.filter((c) => c.resolvedSeq === null && wanted.has(recordKey(c.tbl, c.rowId))),
+      absent: [...new Map(refs.map((r) => [recordKey(r.tbl, r.rowId), r])).values()].filter((r) => !found.has(recordKey(r.tbl, r.rowId))),
+    };
   }
 
   pullSync(after: number, limit: number): PullResponse {
@@ -247,6 +324,8 @@ export class MemoryServer {
     return {
       push: (ops) => Promise.resolve(this.pushSync(structuredClone(ops))),
       pull: (after, limit) => Promise.resolve(structuredClone(this.pullSync(after, limit))),
+      digest: (req) => Promise.resolve(structuredClone(this.digestSync(structuredClone(req)))),
+      records: (refs) => Promise.resolve(structuredClone(this.recordsSync(structuredClone(refs)))),
       blobs,
     };
   }

@@ -1,14 +1,16 @@
 /**
- * Sync: push a batch of ops, pull the log by server sequence, take a snapshot of the current state. Only an
- * enrolled device syncs (a device token of an enabled user on a device that is not revoked).
+ * Sync: push a batch of ops, pull the log by server sequence, take a snapshot of the current state, compare
+ * digests and fetch the current heads of chosen records (divergence checks). Only an enrolled device syncs
+ * (a device token of an enabled user on a device that is not revoked).
  */
 import crypto from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { MAX_PULL_OPS, pullRequest, pushRequest } from '#shared/sync/protocol';
+import { digestRequest, MAX_PULL_OPS, pullRequest, pushRequest, recordsRequest } from '#shared/sync/protocol';
 import type { Principal } from '../auth/service.ts';
 import { authenticate, type ServerContext } from '../context.ts';
 import { apiError } from '../errors.ts';
+import { SyncDigest } from '../sync/digest.ts';
 import { parse } from '../validation.ts';
 
 /**
@@ -66,5 +68,22 @@ export function syncRoutes(app: FastifyInstance, ctx: ServerContext): void {
     const p = await device(request);
     const q = parse(snapshotQuery, request.query);
     return ctx.sync.snapshot(p, q);
+  });
+
+  const digests = new SyncDigest(ctx.database.db, ctx.sync);
+
+  // Bucket digests in, the differing buckets' record digests out (a body: 256 digests do not fit a query string).
+  app.post('/api/sync/digest', { config }, async (request) => {
+    const p = await device(request);
+    const body = parse(digestRequest.strict(), request.body);
+    const response = await digests.digest(p, body.buckets, body.skip);
+    request.log.info({ deviceId: p.deviceId, userId: p.userId, records: response.records, differing: response.differing.length }, 'sync digest');
+    return response;
+  });
+
+  app.post('/api/sync/records', { config }, async (request) => {
+    const p = await device(request);
+    const body = parse(recordsRequest.strict(), request.body);
+    return digests.records(p, body.records, request.log);
   });
 }

@@ -34,7 +34,7 @@ type PushResult = PushResponse['results'][number];
 type RejectReason = Extract<PushResult, { status: 'rejected' }>['reason'];
 
 /** Key of pg_advisory_xact_lock that serialises pushes ("DXM sync"). */
-const PUSH_LOCK = 0x44584d53;
+export const PUSH_LOCK = 0x44584d53;
 /** Clock skew beyond which a pushed op's clock is logged (never refused). */
 export const DRIFT_LOG_MS = 5 * 60_000;
 
@@ -49,7 +49,7 @@ const fieldKey = (tbl: string, rowId: string, field: string) => `${tbl}\u0000${r
  * the size of the batch: slow to plan, not an index lookup, and embedded PGlite fails on one of a few hundred
  * rows (a push of 500 ops for as many records answered 500 for ever). A few tables per batch keep this short.
  */
-const rowTuples = (tblCol: AnyPgColumn, rowCol: AnyPgColumn, keys: { tbl: string; rowId: string }[]): SQL => {
+export const rowTuples = (tblCol: AnyPgColumn, rowCol: AnyPgColumn, keys: { tbl: string; rowId: string }[]): SQL => {
   const byTbl = new Map<string, Set<string>>();
   for (const k of keys) {
     let ids = byTbl.get(k.tbl);
@@ -550,7 +550,7 @@ export class SyncService {
   }
 
   /** A predicate over records, with the organisation facts it needs loaded in one query. */
-  private async readableFilter(actor: Actor, records: RecordFacts[]): Promise<(r: RecordFacts) => boolean> {
+  async readableFilter(actor: Actor, records: RecordFacts[]): Promise<(r: RecordFacts) => boolean> {
     if (actor.role === 'admin') return () => true;
     const facts = await this.loadOrgFacts(
       this.db,
@@ -610,7 +610,7 @@ export class SyncService {
   }
 }
 
-function conflictView(c: typeof syncConflicts.$inferSelect): ConflictRecord {
+export function conflictView(c: typeof syncConflicts.$inferSelect): ConflictRecord {
   return {
     id: c.id,
     tbl: c.tbl,

@@ -5,6 +5,7 @@
  * number. A laptop pulls ops by server sequence and applies them with the same merge code.
  */
 import { z } from 'zod';
+import { DIGEST_BUCKETS } from './digest.ts';
 
 /** A hybrid logical clock timestamp (shared/sync/hlc.ts): `<ISO millis>-<counter hex>-<device>`. */
 export const hlcString = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z-[0-9a-f]{4}-[A-Za-z0-9_-]{1,64}$/, { error: 'validation.hlc' });
@@ -81,3 +82,62 @@ export const pullResponse = z.object({
   head: z.number().int().optional(),
 });
 export type PullResponse = z.infer<typeof pullResponse>;
+
+/*
+ * Divergence checks (shared/sync/digest.ts). The laptop sends the digest of every bucket of its tree and the
+ * records it leaves out (changes not yet pushed); the server answers which buckets differ and, for those,
+ * its record digests. The laptop then fetches the server's heads of the records that differ and merges them
+ * in, and sends again its own changes the server no longer has.
+ */
+
+/** A record by table and id. */
+export const recordRef = z.object({ tbl: ident, rowId: z.string().min(1).max(64) });
+export type RecordRef = z.infer<typeof recordRef>;
+
+const hexDigest = z.string().regex(/^[0-9a-f]{64}$/, { error: 'validation.invalid' });
+
+/** Records a laptop may leave out of one check; with more changes waiting it pushes before it checks. */
+export const MAX_DIGEST_SKIP = 2000;
+/** Record digests one answer carries at most; further differing buckets are left for the next request (`more`). */
+export const MAX_DIGEST_RECORDS = 10_000;
+
+export const digestRequest = z.object({
+  /** The digest of each bucket, in bucket order (DIGEST_BUCKETS entries); null for an empty bucket. */
+  buckets: z.array(hexDigest.nullable()).length(DIGEST_BUCKETS),
+  /** Records the laptop has changes of that are not pushed yet: both sides leave them out. */
+  skip: z.array(recordRef).max(MAX_DIGEST_SKIP).default([]),
+});
+export type DigestRequest = z.infer<typeof digestRequest>;
+
+/** A bucket whose digests differ, with the server's digest of each record it holds there. */
+export const digestBucket = z.object({
+  bucket: z.number().int().min(0).max(DIGEST_BUCKETS - 1),
+  records: z.array(z.object({ tbl: z.string(), rowId: z.string(), digest: hexDigest })),
+});
+
+export const digestResponse = z.object({
+  /** Buckets compared. */
+  compared: z.number().int(),
+  /** Records the server's tree covers (those the caller may read, without the skipped ones). */
+  records: z.number().int(),
+  differing: z.array(digestBucket),
+  /** Differing buckets were left out to keep the answer small: ask again after repairing these. */
+  more: z.boolean(),
+});
+export type DigestResponse = z.infer<typeof digestResponse>;
+
+/** Records one request for current heads may name. */
+export const MAX_RECORDS_REQUEST = 500;
+
+export const recordsRequest = z.object({ records: z.array(recordRef).min(1).max(MAX_RECORDS_REQUEST) });
+export type RecordsRequest = z.infer<typeof recordsRequest>;
+
+export const recordsResponse = z.object({
+  /** The current head of every field of the readable records asked for, as the snapshot gives them. */
+  ops: z.array(serverOp),
+  /** Their open conflicts. */
+  conflicts: z.array(conflictRecord),
+  /** Records asked for that the caller gets nothing of: unknown to the server or not readable (not told apart). */
+  absent: z.array(recordRef),
+});
+export type RecordsResponse = z.infer<typeof recordsResponse>;
