@@ -37,6 +37,8 @@ export const changeLog = sqliteTable(
     userId: text('user_id').notNull(),
     /** The field's clock as this device saw it before the change (null: first write). */
     base: text('base'),
+    /** The server sequence this device had pulled up to when it made the change (its own ops only; see the protocol). */
+    seenSeq: integer('seen_seq'),
     /** The server's sequence number once the server has committed the op (pushed or pulled); null: not yet sent. */
     serverSeq: integer('server_seq'),
     /** Why the server refused the op (kept on the device, shown to the user); null unless refused. */

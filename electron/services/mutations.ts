@@ -347,9 +347,11 @@ export class Tx {
   private log(tbl: string, rowId: string, field: string, value: SqlValue, base: string | null): void {
     const ctx = this.layer.context();
     const hlc = this.layer.tick();
+    // What this laptop had pulled when the change was made: lets the service tell a delete racing an edit.
+    const seen = this.layer.stmt("SELECT value FROM meta WHERE key = 'sync_cursor'").get() as { value: string } | undefined;
     this.layer
-      .stmt('INSERT INTO change_log (op_id, tbl, row_id, field, value, hlc, device_id, user_id, base) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
-      .run(uuidv7(), tbl, rowId, field, value === null ? null : JSON.stringify(value), hlc, ctx.deviceId, ctx.userId, base);
+      .stmt('INSERT INTO change_log (op_id, tbl, row_id, field, value, hlc, device_id, user_id, base, seen_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(uuidv7(), tbl, rowId, field, value === null ? null : JSON.stringify(value), hlc, ctx.deviceId, ctx.userId, base, seen ? Number(seen.value) : null);
     this.layer
       .stmt('INSERT INTO field_clocks (tbl, row_id, field, hlc) VALUES (?, ?, ?, ?) ON CONFLICT(tbl, row_id, field) DO UPDATE SET hlc = excluded.hlc')
       .run(tbl, rowId, field, hlc);

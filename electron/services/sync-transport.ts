@@ -3,7 +3,7 @@
  * server) and an in-memory one (tests; the same shared merge rule, no accounts), Joplin-style.
  */
 import crypto from 'node:crypto';
-import { mergeField, type FieldHead } from '#shared/sync/merge';
+import { deleteRace, mergeField, TOMBSTONE_FIELD, unseen, type FieldHead } from '#shared/sync/merge';
 import { z } from 'zod';
 import { DIGEST_BUCKETS, DigestTree, differingBuckets, recordKey } from '#shared/sync/digest';
 import {
@@ -203,9 +203,11 @@ export class MemoryServer {
         continue;
       }
       const seq = this.log.length + 1;
-      this.log.push({ ...op, seq });
+      const { seenSeq: _seen, ...logged } = op; // as the real service: what the author had seen is not relayed
+      this.log.push({ ...logged, seq });
       this.byOpId.set(op.opId, seq);
       const key = `${op.tbl}\u0000${op.rowId}\u0000${op.field}`;
+      this.raceWithDelete(op, seq);
       const d = mergeField(this.heads.get(key), op);
       if (d.conflict) {
         this.conflicts.push({ id: `c${this.conflicts.length + 1}`, tbl: op.tbl, rowId: op.rowId, field: op.field, kept: d.conflict.kept, other: d.conflict.other, seq, resolvedSeq: null });
@@ -217,6 +219,22 @@ export class MemoryServer {
       results.push({ opId: op.opId, status: 'accepted', seq, duplicate: false });
     }
     return { results };
+  }
+
+  /** A delete racing an edit of the same record: one open conflict on the tombstone (as server/sync/service.ts). */
+  private raceWithDelete(op: ChangeOp, seq: number): void {
+    const tk = `${op.tbl}\u0000${op.rowId}\u0000${TOMBSTONE_FIELD}`;
+    let race: { kept: FieldHead; other: FieldHead } | null = null;
+    if (op.field === TOMBSTONE_FIELD) {
+      const edit = op.value === null ? undefined : this.log.findLast((o) => o.tbl === op.tbl && o.rowId === op.rowId && o.field !== TOMBSTONE_FIELD && unseen(o, op));
+      if (edit) race = deleteRace(op, edit);
+    } else {
+      const tombstone = this.heads.get(tk);
+      if (tombstone && tombstone.value !== null && unseen({ seq: this.byOpId.get(tombstone.opId) ?? 0, deviceId: tombstone.deviceId }, op)) race = deleteRace(tombstone, op);
+    }
+    if (!race || this.conflicts.some((c) => c.resolvedSeq === null && c.tbl === op.tbl && c.rowId === op.rowId && c.field === TOMBSTONE_FIELD)) return;
+    const strip = (h: FieldHead): FieldHead => ({ value: h.value, hlc: h.hlc, opId: h.opId, deviceId: h.deviceId, userId: h.userId });
+    this.conflicts.push({ id: `c${this.conflicts.length + 1}`, tbl: op.tbl, rowId: op.rowId, field: TOMBSTONE_FIELD, kept: strip(race.kept), other: strip(race.other), seq, resolvedSeq: null });
   }
 
   /** The digest answer over every head (this server has no accounts: everything is readable). */

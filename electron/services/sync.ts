@@ -8,7 +8,7 @@
  */
 import type Database from 'better-sqlite3';
 import { AppError, notFound } from '#shared/contract/errors';
-import { mergeField } from '#shared/sync/merge';
+import { mergeField, type FieldHead } from '#shared/sync/merge';
 import { SIGNED_RECORDS } from '#shared/sync/signing';
 import { MAX_PULL_OPS, MAX_PUSH_BYTES, MAX_PUSH_OPS, type ChangeOp, type ConflictRecord, type ServerOp } from '#shared/sync/protocol';
 import type { Logger } from './logger.ts';
@@ -65,6 +65,7 @@ export interface LogRow {
   device_id: string;
   user_id: string;
   base: string | null;
+  seen_seq?: number | null;
 }
 
 /** The ISO time at the start of an HLC string. */
@@ -315,10 +316,14 @@ export class SyncService {
   private materialize(tx: Parameters<Parameters<MutationLayer['transaction']>[0]>[0], touched: Set<string>): void {
     const waiting = this.sqlite.prepare('SELECT DISTINCT tbl, row_id FROM change_log WHERE applied = 0').all() as { tbl: string; row_id: string }[];
     for (const w of waiting) touched.add(`${w.tbl}\u0000${w.row_id}`);
+    // A few statements per row, not per field: a fresh laptop applies tens of thousands of rows.
     const opsOf = this.sqlite.prepare('SELECT * FROM change_log WHERE tbl = ? AND row_id = ? AND applied = 0 ORDER BY hlc');
-    const clockOf = this.sqlite.prepare('SELECT c.hlc, l.value, l.op_id, l.device_id, l.user_id FROM field_clocks c LEFT JOIN change_log l ON l.hlc = c.hlc AND l.tbl = c.tbl AND l.row_id = c.row_id AND l.field = c.field WHERE c.tbl = ? AND c.row_id = ? AND c.field = ?');
+    const clocksOf = this.sqlite.prepare(
+      'SELECT c.field, c.hlc, l.value, l.op_id, l.device_id, l.user_id FROM field_clocks c LEFT JOIN change_log l ON l.hlc = c.hlc AND l.tbl = c.tbl AND l.row_id = c.row_id AND l.field = c.field WHERE c.tbl = ? AND c.row_id = ?',
+    );
     const setClock = this.sqlite.prepare('INSERT INTO field_clocks (tbl, row_id, field, hlc) VALUES (?, ?, ?, ?) ON CONFLICT(tbl, row_id, field) DO UPDATE SET hlc = excluded.hlc');
     const done = this.sqlite.prepare('UPDATE change_log SET applied = 1 WHERE tbl = ? AND row_id = ? AND applied = 0 AND field = ?');
+    const allDone = this.sqlite.prepare('UPDATE change_log SET applied = 1 WHERE tbl = ? AND row_id = ? AND applied = 0');
     const firstOf = this.sqlite.prepare('SELECT hlc, device_id FROM change_log WHERE tbl = ? AND row_id = ? ORDER BY hlc LIMIT 1');
     let queue = [...touched];
     for (let round = 0; queue.length > 0 && round < 50; round++) {
@@ -328,16 +333,21 @@ export class SyncService {
         const columns = this.mutations.columnsOf(tbl);
         if (!columns) continue; // a table this version does not know: the ops wait for an upgrade
         const pending = opsOf.all(tbl, rowId) as LogRow[];
+        if (pending.length === 0) continue;
+        const known = (field: string) => columns.has(field) || field === 'deleted_at';
+        const heads = new Map<string, FieldHead>();
+        for (const c of clocksOf.all(tbl, rowId) as { field: string; hlc: string; value: string | null; op_id: string | null; device_id: string | null; user_id: string | null }[]) {
+          heads.set(c.field, { value: c.value, hlc: c.hlc, opId: c.op_id ?? '', deviceId: c.device_id ?? '', userId: c.user_id ?? '' });
+        }
         const winners = new Map<string, LogRow>();
+        let unknownField = false;
         for (const op of pending) {
-          if (!columns.has(op.field) && op.field !== 'deleted_at') continue; // unknown field: waits
-          const cur = clockOf.get(tbl, rowId, op.field) as { hlc: string; value: string | null; op_id: string | null; device_id: string | null; user_id: string | null } | undefined;
+          if (!known(op.field)) {
+            unknownField = true; // a field this version does not know: waits for an upgrade
+            continue;
+          }
           const best = winners.get(op.field);
-          const head = best
-            ? { value: best.value, hlc: best.hlc, opId: best.op_id, deviceId: best.device_id, userId: best.user_id }
-            : cur
-              ? { value: cur.value, hlc: cur.hlc, opId: cur.op_id ?? '', deviceId: cur.device_id ?? '', userId: cur.user_id ?? '' }
-              : undefined;
+          const head = best ? { value: best.value, hlc: best.hlc, opId: best.op_id, deviceId: best.device_id, userId: best.user_id } : heads.get(op.field);
           if (mergeField(head, { ...op, opId: op.op_id, deviceId: op.device_id, userId: op.user_id }).apply) winners.set(op.field, op);
         }
         const fields = [...winners.values()].map((op) => [op.field, op.value === null ? null : (JSON.parse(op.value) as SqlValue)] as [string, SqlValue]);
@@ -348,7 +358,8 @@ export class SyncService {
           continue;
         }
         for (const op of winners.values()) setClock.run(tbl, rowId, op.field, op.hlc);
-        for (const field of new Set(pending.map((p) => p.field))) if (columns.has(field) || field === 'deleted_at') done.run(tbl, rowId, field);
+        if (!unknownField) allDone.run(tbl, rowId);
+        else for (const field of new Set(pending.map((p) => p.field))) if (known(field)) done.run(tbl, rowId, field);
       }
       if (retry.length === queue.length) break; // nothing moved: the rest waits for more ops
       queue = retry;
@@ -477,7 +488,7 @@ export class SyncService {
   private nextBatch(after: number, holdLocks = false): LogRow[] {
     const rows = (
       this.sqlite
-        .prepare('SELECT seq, op_id, tbl, row_id, field, value, hlc, device_id, user_id, base FROM change_log WHERE server_seq IS NULL AND rejected_reason IS NULL AND device_id = ? AND seq > ? ORDER BY seq LIMIT ?')
+        .prepare('SELECT seq, op_id, tbl, row_id, field, value, hlc, device_id, user_id, base, seen_seq FROM change_log WHERE server_seq IS NULL AND rejected_reason IS NULL AND device_id = ? AND seq > ? ORDER BY seq LIMIT ?')
         .all(this.deviceId, after, MAX_PUSH_OPS + 1) as LogRow[]
     ).filter((r) => !(holdLocks && SIGNED_RECORDS[r.tbl]?.lockField === r.field && r.value !== null));
     // Keep the request under the size limit (a long text or a drawn signature can be large).
@@ -500,7 +511,7 @@ export class SyncService {
   }
 
   private toOp(r: LogRow): ChangeOp {
-    return { opId: r.op_id, tbl: r.tbl, rowId: r.row_id, field: r.field, value: r.value, hlc: r.hlc, deviceId: r.device_id, userId: r.user_id, base: r.base };
+    return { opId: r.op_id, tbl: r.tbl, rowId: r.row_id, field: r.field, value: r.value, hlc: r.hlc, deviceId: r.device_id, userId: r.user_id, base: r.base, seenSeq: r.seen_seq ?? null };
   }
 
   private cursor(): number {

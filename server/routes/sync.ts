@@ -14,10 +14,10 @@ import { SyncDigest } from '../sync/digest.ts';
 import { parse } from '../validation.ts';
 
 /**
- * A full batch is MAX_PUSH_OPS ops within MAX_PUSH_BYTES (512 KiB) of JSON; the server takes four times that
+ * A full batch is MAX_PUSH_OPS ops within MAX_PUSH_BYTES (2 MiB) of JSON; the server takes four times that
  * so a client a little over its own limit (or a single large value) is not refused with 413 for ever.
  */
-export const SYNC_BODY_LIMIT = 2 * 1024 * 1024;
+export const SYNC_BODY_LIMIT = 8 * 1024 * 1024;
 
 const MAX_SNAPSHOT_RECORDS = 500;
 

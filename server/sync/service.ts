@@ -8,10 +8,10 @@
  * order, so a reader that has seen seq n has seen everything up to n (with concurrent writers a later seq can
  * commit first and a cursor would skip the earlier one for ever), and merges of one field never race.
  */
-import { and, asc, eq, gt, inArray, isNull, lte, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, isNull, lte, ne, or, sql, type SQL } from 'drizzle-orm';
 import { alias, type AnyPgColumn } from 'drizzle-orm/pg-core';
 import { uuidv7 } from 'uuidv7';
-import { mergeField, type FieldHead } from '#shared/sync/merge';
+import { deleteRace, mergeField, TOMBSTONE_FIELD, unseen, type FieldHead } from '#shared/sync/merge';
 import { parseHlc } from '#shared/sync/hlc';
 import type { ChangeOp, ConflictRecord, PushResponse, ServerOp } from '#shared/sync/protocol';
 import { scopeField } from '#shared/sync/scope';
@@ -189,7 +189,12 @@ export class SyncService {
   private async pushInTransaction(tx: Tx, principal: Principal, ops: ChangeOp[]): Promise<PushResult[]> {
     const results: (PushResult | undefined)[] = ops.map(() => undefined);
     const stored = new Map<string, number>();
-    for (const r of await tx.select({ opId: syncOps.opId, seq: syncOps.seq }).from(syncOps).where(inArray(syncOps.opId, [...new Set(ops.map((o) => o.opId))]))) {
+    // One JSON parameter, not one per op: a list of 2,000 literals cost more to plan than the lookup itself.
+    const opIds = JSON.stringify([...new Set(ops.map((o) => o.opId))]);
+    for (const r of await tx
+      .select({ opId: syncOps.opId, seq: syncOps.seq })
+      .from(syncOps)
+      .where(sql`${syncOps.opId} in (select json_array_elements_text(${opIds}::json))`)) {
       stored.set(r.opId, r.seq);
     }
 
@@ -420,6 +425,19 @@ export class SyncService {
       .where(and(isNull(syncConflicts.resolvedSeq), rowTuples(syncConflicts.tbl, syncConflicts.rowId, touched)))) {
       openConflicts.add(fieldKey(c.tbl, c.rowId, c.field));
     }
+    // Deletes in this batch: the latest edit of the same record that their author had not seen.
+    const unseenEdits = new Map<string, FieldHead>();
+    for (const i of accepted) {
+      const op = ops[i] as ChangeOp;
+      if (op.field !== TOMBSTONE_FIELD || op.value === null || op.seenSeq === null || op.seenSeq === undefined) continue;
+      const [edit] = await tx
+        .select()
+        .from(syncOps)
+        .where(and(eq(syncOps.tbl, op.tbl), eq(syncOps.rowId, op.rowId), ne(syncOps.field, TOMBSTONE_FIELD), gt(syncOps.seq, op.seenSeq), ne(syncOps.deviceId, op.deviceId)))
+        .orderBy(desc(syncOps.seq))
+        .limit(1);
+      if (edit) unseenEdits.set(op.opId, { value: edit.value, hlc: edit.hlc, opId: edit.opId, deviceId: edit.deviceId, userId: edit.userId });
+    }
     const dirty = new Set<string>();
     const conflicts: (typeof syncConflicts.$inferInsert)[] = [];
     const resolutions: { tbl: string; rowId: string; field: string; seq: number }[] = [];
@@ -433,28 +451,25 @@ export class SyncService {
         resolutions.push({ tbl: op.tbl, rowId: op.rowId, field: op.field, seq });
         openConflicts.delete(fk);
       }
+      // A delete racing an edit of the same record (either may arrive first): one open conflict on the tombstone.
+      const tk = fieldKey(op.tbl, op.rowId, TOMBSTONE_FIELD);
+      const tombstone = heads.get(tk);
+      const edit = unseenEdits.get(op.opId);
+      const race =
+        op.field === TOMBSTONE_FIELD
+          ? op.value !== null && edit
+            ? deleteRace(op, edit)
+            : null
+          : tombstone && tombstone.value !== null && unseen(tombstone, op)
+            ? deleteRace(tombstone, op)
+            : null;
+      if (race && !openConflicts.has(tk)) {
+        conflicts.push(conflictRow(op.tbl, op.rowId, TOMBSTONE_FIELD, race, seq, receivedAt));
+        openConflicts.add(tk);
+      }
       const decision = mergeField(head, op);
       if (decision.conflict) {
-        const { kept, other } = decision.conflict;
-        conflicts.push({
-          id: uuidv7(),
-          tbl: op.tbl,
-          rowId: op.rowId,
-          field: op.field,
-          keptOpId: kept.opId,
-          keptValue: kept.value,
-          keptHlc: kept.hlc,
-          keptDeviceId: kept.deviceId,
-          keptUserId: kept.userId,
-          otherOpId: other.opId,
-          otherValue: other.value,
-          otherHlc: other.hlc,
-          otherDeviceId: other.deviceId,
-          otherUserId: other.userId,
-          seq,
-          createdAt: receivedAt,
-          resolvedSeq: null,
-        });
+        conflicts.push(conflictRow(op.tbl, op.rowId, op.field, decision.conflict, seq, receivedAt));
         openConflicts.add(fk);
       }
       if (decision.apply) {
@@ -608,6 +623,30 @@ export class SyncService {
       next,
     };
   }
+}
+
+/** A conflict as stored: both sides in full, open until an op that has seen the kept value settles it. */
+function conflictRow(tbl: string, rowId: string, field: string, c: { kept: FieldHead; other: FieldHead }, seq: number, createdAt: Date): typeof syncConflicts.$inferInsert {
+  const { kept, other } = c;
+  return {
+    id: uuidv7(),
+    tbl,
+    rowId,
+    field,
+    keptOpId: kept.opId,
+    keptValue: kept.value,
+    keptHlc: kept.hlc,
+    keptDeviceId: kept.deviceId,
+    keptUserId: kept.userId,
+    otherOpId: other.opId,
+    otherValue: other.value,
+    otherHlc: other.hlc,
+    otherDeviceId: other.deviceId,
+    otherUserId: other.userId,
+    seq,
+    createdAt,
+    resolvedSeq: null,
+  };
 }
 
 export function conflictView(c: typeof syncConflicts.$inferSelect): ConflictRecord {

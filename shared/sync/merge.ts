@@ -45,3 +45,24 @@ export function mergeField(head: FieldHead | undefined, op: IncomingOp): MergeDe
   const conflict = concurrent && op.value !== head.value ? (apply ? { kept: asHead(op), other: head } : { kept: head, other: asHead(op) }) : null;
   return { apply, duplicate: false, conflict };
 }
+
+/** The field that marks a record deleted (a tombstone: never a hard delete). */
+export const TOMBSTONE_FIELD = 'deleted_at';
+
+/**
+ * Whether the author of an op had not seen another op of the same record: it came from another device and
+ * the server committed it after what the author had pulled (`seenSeq`). Unknown (`seenSeq` absent, an older
+ * app) counts as seen: no conflict is invented.
+ */
+export function unseen(other: { seq: number; deviceId: string }, author: { seenSeq?: number | null | undefined; deviceId: string }): boolean {
+  return author.seenSeq !== null && author.seenSeq !== undefined && other.seq > author.seenSeq && other.deviceId !== author.deviceId;
+}
+
+/**
+ * A delete racing an edit of the same record (neither author had seen the other's op): a conflict on the
+ * tombstone field. The record stays deleted (`kept`); the other side is restoring it (`value` null), which
+ * brings the edit back — it was merged into its own field and is not lost either way.
+ */
+export function deleteRace(deletion: FieldHead, edit: FieldHead): { kept: FieldHead; other: FieldHead } {
+  return { kept: deletion, other: { ...edit, value: null } };
+}

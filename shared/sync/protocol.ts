@@ -25,12 +25,22 @@ export const changeOp = z.object({
   userId: z.string().min(1).max(64),
   /** The field's clock as the device saw it when the change was made (null: the device saw no value). */
   base: hlcString.nullable(),
+  /**
+   * The server sequence this device had pulled up to when the change was made (null or absent: unknown, an
+   * older app). It tells the service which other devices' ops the author had seen: a delete racing an
+   * update of the same record (neither author had seen the other's op) becomes a conflict.
+   */
+  seenSeq: z.number().int().min(0).nullable().optional(),
 });
 export type ChangeOp = z.infer<typeof changeOp>;
 
-/** Push batches stay under this many ops and this many bytes of JSON. */
-export const MAX_PUSH_OPS = 500;
-export const MAX_PUSH_BYTES = 512 * 1024;
+/**
+ * Push batches stay under this many ops and this many bytes of JSON. Each batch is one server transaction with
+ * a handful of fixed lookups and a commit: larger batches spread those over more ops (2,000 sent the bench's
+ * push about 1.5× faster than 500 on PostgreSQL), while 2 MiB stays quick to resend over a weak link.
+ */
+export const MAX_PUSH_OPS = 2000;
+export const MAX_PUSH_BYTES = 2 * 1024 * 1024;
 
 export const pushRequest = z.object({ ops: z.array(changeOp).min(1).max(MAX_PUSH_OPS) });
 export type PushRequest = z.infer<typeof pushRequest>;
@@ -46,7 +56,8 @@ export const pushResult = z.discriminatedUnion('status', [
 export const pushResponse = z.object({ results: z.array(pushResult) });
 export type PushResponse = z.infer<typeof pushResponse>;
 
-export const MAX_PULL_OPS = 1000;
+/** Ops per pull page (a page is applied in one local transaction). */
+export const MAX_PULL_OPS = 5000;
 export const pullRequest = z.object({ after: z.number().int().min(0), limit: z.number().int().min(1).max(MAX_PULL_OPS).default(MAX_PULL_OPS) });
 
 /** A server-stamped op: what pull returns. */

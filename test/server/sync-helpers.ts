@@ -47,6 +47,8 @@ export class Laptop {
       deviceId: this.deviceId,
       userId: this.userId,
       base: base === undefined ? (this.seen.get(k) ?? null) : base,
+      // As the app does: how far this laptop had pulled when it made the change.
+      seenSeq: this.cursor,
     };
     this.seen.set(k, hlc);
     return op;

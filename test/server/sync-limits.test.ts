@@ -4,7 +4,8 @@ import { count } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hlcToString } from '#shared/sync/hlc';
-import type { ChangeOp } from '#shared/sync/protocol';
+import { MAX_PUSH_BYTES, MAX_PUSH_OPS, type ChangeOp } from '#shared/sync/protocol';
+import { SYNC_BODY_LIMIT } from '../../server/routes/sync.ts';
 import type { ServerDatabase } from '../../server/db/index.ts';
 import { syncFields, syncOps } from '../../server/db/schema.ts';
 import { ADMIN, BACKENDS, call, login, startServer, TestClock } from './helpers.ts';
@@ -36,15 +37,16 @@ describe.each(BACKENDS)('sync limits, clocks and concurrency ($name)', (backend)
     await dispose?.();
   });
 
-  it('takes a full batch far over the general 64 KiB body limit; refuses a body over 2 MiB with 413', async () => {
+  it('takes a full batch far over the general 64 KiB body limit; refuses a body over the sync limit with 413', async () => {
     const visit = uuidv7();
-    const text = '가'.repeat(700);
-    const ops = [w.mentorA.op('visits', visit, 'org_id', w.ids.c1), ...Array.from({ length: 499 }, (_, i) => w.mentorA.op('visits', visit, `note_${i}`, text))];
-    expect(JSON.stringify({ ops }).length).toBeGreaterThan(500_000);
+    // A full batch as the laptop cuts it: MAX_PUSH_OPS ops, close to MAX_PUSH_BYTES of JSON.
+    const text = '가'.repeat(Math.floor(MAX_PUSH_BYTES / MAX_PUSH_OPS) - 250);
+    const ops = [w.mentorA.op('visits', visit, 'org_id', w.ids.c1), ...Array.from({ length: MAX_PUSH_OPS - 1 }, (_, i) => w.mentorA.op('visits', visit, `note_${i}`, text))];
+    expect(Buffer.byteLength(JSON.stringify({ ops }))).toBeGreaterThan(MAX_PUSH_BYTES);
     const r = await w.mentorA.push(ops);
     expect(r.status).toBe(200);
-    expect(r.body.results.filter((x) => x.status === 'accepted')).toHaveLength(500);
-    const huge = [w.mentorA.op('visits', visit, 'a', 'x'.repeat(900_000)), w.mentorA.op('visits', visit, 'b', 'x'.repeat(900_000)), w.mentorA.op('visits', visit, 'c', 'x'.repeat(900_000))];
+    expect(r.body.results.filter((x) => x.status === 'accepted')).toHaveLength(MAX_PUSH_OPS);
+    const huge = Array.from({ length: Math.ceil(SYNC_BODY_LIMIT / 900_000) }, (_, i) => w.mentorA.op('visits', visit, `big_${i}`, 'x'.repeat(900_000)));
     const tooBig = await w.mentorA.push(huge);
     expect(tooBig.status).toBe(413);
     expect(tooBig.body).toEqual({ code: 'payload_too_large', messageKey: 'errors.payloadTooLarge' });

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { count, eq } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pullResponse, pushResponse, type ChangeOp, type ServerOp } from '#shared/sync/protocol';
+import { MAX_PULL_OPS, MAX_PUSH_OPS, pullResponse, pushResponse, type ChangeOp, type ServerOp } from '#shared/sync/protocol';
 import type { ServerDatabase } from '../../server/db/index.ts';
 import { syncConflicts, syncFields, syncOps, syncRecords } from '../../server/db/schema.ts';
 import { ADMIN, BACKENDS, login, startServer, TestClock } from './helpers.ts';
@@ -50,7 +50,8 @@ describe.each(BACKENDS)('sync push and pull ($name)', (backend) => {
     const pulled = await w.mentorB.pullAll();
     expect(pullResponse.parse(pulled)).toBeTruthy();
     const mine = pulled.ops.filter((o) => o.rowId === visit);
-    expect(mine).toEqual(ops.map((o, i) => ({ ...o, seq: seqs[i] })));
+    // As sent, less what the author had seen (the service's own business).
+    expect(mine).toEqual(ops.map(({ seenSeq: _seen, ...o }, i) => ({ ...o, seq: seqs[i] })));
     expect(await head('visits', visit, 'summary')).toMatchObject({ value: '"라인 점검"', opId: ops[2]?.opId, seq: seqs[2] });
     const [rec] = await database.db.select().from(syncRecords).where(eq(syncRecords.rowId, visit));
     expect(rec).toMatchObject({ tbl: 'visits', orgId: w.ids.c1, createdByAccount: w.users.mentorA, createdSeq: seqs[0] });
@@ -140,6 +141,58 @@ describe.each(BACKENDS)('sync push and pull ($name)', (backend) => {
     expect((await w.admin.pullAll()).conflicts.some((c) => c.rowId === visit)).toBe(true);
   });
 
+  it('a delete racing an edit of the same record is a conflict, whichever arrives first; restoring brings the edit back', async () => {
+    const visits = [uuidv7(), uuidv7()];
+    for (const v of visits) await w.mentorA.pushOk(w.mentorA.record('visits', v, { org_id: w.ids.c1, summary: '방문' }));
+    await w.mentorB.pullAll();
+    await w.mentorA.pullAll();
+    // visits[0]: A deletes offline and pushes first, then B's edit (made without seeing the delete) arrives.
+    const del0 = w.mentorA.op('visits', visits[0]!, 'deleted_at', '2027-03-05T01:00:00.000Z');
+    const edit0 = w.mentorB.op('visits', visits[0]!, 'summary', 'B가 보완한 요약');
+    // visits[1]: the other order.
+    const edit1 = w.mentorB.op('visits', visits[1]!, 'summary', 'B의 두 번째 요약');
+    const del1 = w.mentorA.op('visits', visits[1]!, 'deleted_at', '2027-03-05T01:01:00.000Z');
+    const before = (await counts()).conflicts ?? 0;
+    await w.mentorA.pushOk([del0]);
+    await w.mentorB.pushOk([edit0, edit1]);
+    await w.mentorA.pushOk([del1]);
+    expect((await counts()).conflicts).toBe(before + 2);
+
+    for (const m of [w.mentorA, w.mentorB]) {
+      const races = (await m.pullAll()).conflicts.filter((c) => visits.includes(c.rowId) && c.resolvedSeq === null);
+      expect(races.map((c) => ({ rowId: c.rowId, field: c.field, kept: c.kept.opId, keptValue: c.kept.value, other: c.other.opId, otherValue: c.other.value }))).toEqual([
+        { rowId: visits[0], field: 'deleted_at', kept: del0.opId, keptValue: del0.value, other: edit0.opId, otherValue: null },
+        { rowId: visits[1], field: 'deleted_at', kept: del1.opId, keptValue: del1.value, other: edit1.opId, otherValue: null },
+      ]);
+    }
+    // The edits were merged into their own fields either way; the delete holds until someone decides.
+    expect(await head('visits', visits[0]!, 'summary')).toMatchObject({ value: '"B가 보완한 요약"' });
+    expect(await head('visits', visits[0]!, 'deleted_at')).toMatchObject({ value: del0.value });
+    // B takes "restore": a new op that has seen the delete settles the conflict and brings the record back.
+    const restore = w.mentorB.op('visits', visits[0]!, 'deleted_at', null);
+    expect(restore.base).toBe(del0.hlc);
+    const [rr] = await w.mentorB.pushOk([restore]);
+    expect(await head('visits', visits[0]!, 'deleted_at')).toMatchObject({ value: null });
+    const settled = (await w.mentorA.pullAll()).conflicts.find((c) => c.rowId === visits[0] && c.field === 'deleted_at');
+    expect(settled?.resolvedSeq).toBe(rr?.status === 'accepted' ? rr.seq : -1);
+  });
+
+  it('a delete made after seeing the edits, or an edit made after seeing the delete, is no conflict', async () => {
+    const visit = uuidv7();
+    await w.mentorA.pushOk(w.mentorA.record('visits', visit, { org_id: w.ids.c1, summary: '방문' }));
+    await w.mentorB.pullAll();
+    await w.mentorB.pushOk([w.mentorB.op('visits', visit, 'summary', '고침')]);
+    await w.mentorA.pullAll();
+    const before = (await counts()).conflicts;
+    await w.mentorA.pushOk([w.mentorA.op('visits', visit, 'deleted_at', '2027-03-06T01:00:00.000Z')]);
+    await w.mentorB.pullAll();
+    await w.mentorB.pushOk([w.mentorB.op('visits', visit, 'summary', '삭제된 뒤 고침')]);
+    // Its own edits never race its own delete.
+    await w.mentorA.pullAll();
+    await w.mentorA.pushOk([w.mentorA.op('visits', visit, 'summary', 'A의 마지막 고침')]);
+    expect((await counts()).conflicts).toBe(before);
+  });
+
   it('a sequential edit (made after pulling the other) replaces the value without a conflict', async () => {
     const visit = uuidv7();
     await w.mentorA.pushOk(w.mentorA.record('visits', visit, { org_id: w.ids.c1, summary: '하나' }));
@@ -212,7 +265,7 @@ describe.each(BACKENDS)('sync push and pull ($name)', (backend) => {
   it('rejects a malformed pull query and batch with field errors', async () => {
     const bad = await w.mentorA.pull(-1);
     expect(bad.status).toBe(400);
-    const tooMany = await w.mentorA.pull(0, 5000);
+    const tooMany = await w.mentorA.pull(0, MAX_PULL_OPS + 1);
     expect(tooMany.status).toBe(400);
     expect(tooMany.body).toMatchObject({ code: 'validation', fields: { limit: { key: 'validation.tooLarge' } } });
     const op = w.mentorA.op('visits', uuidv7(), 'org_id', w.ids.c1);
@@ -221,7 +274,7 @@ describe.each(BACKENDS)('sync push and pull ($name)', (backend) => {
     expect(r.body).toMatchObject({ code: 'validation', messageKey: 'errors.validation', fields: { 'ops.0.hlc': { key: 'validation.hlc' }, 'ops.0.tbl': { key: 'validation.identifier' } } });
     const empty = await w.mentorA.push([]);
     expect(empty.status).toBe(400);
-    const many = Array.from({ length: 501 }, () => w.mentorA.op('visits', uuidv7(), 'org_id', w.ids.c1));
+    const many = Array.from({ length: MAX_PUSH_OPS + 1 }, () => w.mentorA.op('visits', uuidv7(), 'org_id', w.ids.c1));
     expect((await w.mentorA.push(many)).status).toBe(400);
   });
 

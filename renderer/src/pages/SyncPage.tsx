@@ -36,8 +36,12 @@ export function displayValue(json: string | null): string {
   }
 }
 
+/** A record deleted on one laptop while another edited it: keep it deleted, or restore it with the edit. */
+const isDeleteRace = (c: Conflict) => c.field === 'deleted_at';
+
 /** Texts can be merged; scale points, numbers and choices cannot. */
 function mergeable(c: Conflict): boolean {
+  if (isDeleteRace(c)) return false;
   const dx = latestInstrument('company-dx');
   const item = c.itemId && dx ? findItem(dx, c.itemId) : undefined;
   if (item) return item.type === 'text' && c.field === 'value';
@@ -52,6 +56,7 @@ function useFieldLabel() {
   return (c: Conflict) => {
     const item = c.itemId && dx ? findItem(dx, c.itemId) : undefined;
     if (item) return l10n(item.text, i18n.language);
+    if (isDeleteRace(c)) return `${t(`tables.${c.tbl}`, { defaultValue: c.tbl })} · ${t('deleteRace.what')}`;
     return `${t(`tables.${c.tbl}`, { defaultValue: c.tbl })} · ${c.field}`;
   };
 }
@@ -250,8 +255,14 @@ function EnrolCard() {
 }
 
 function ConflictTable({ rows }: { rows: Conflict[] }) {
-  const { t } = useTranslation(['sync', 'common']);
+  const { t, i18n } = useTranslation(['sync', 'common']);
   const label = useFieldLabel();
+  // A delete race shows "deleted (when)" against "restore", not a timestamp against a dash.
+  const shown = (c: Conflict, side: 'kept' | 'other') => {
+    if (!isDeleteRace(c)) return displayValue(c[side].value);
+    const v = c[side].value === null ? null : (JSON.parse(c[side].value) as unknown);
+    return typeof v === 'string' ? t('deleteRace.deleted', { date: formatDateTime(v, i18n.language) }) : t('deleteRace.restore');
+  };
   const notify = useNotify();
   const qc = useQueryClient();
   const [merging, setMerging] = useState<Conflict | null>(null);
@@ -286,21 +297,21 @@ function ConflictTable({ rows }: { rows: Conflict[] }) {
               </Table.Td>
               <Table.Td>
                 <Badge variant="light" color="teal">
-                  {displayValue(c.kept.value)}
+                  {shown(c, 'kept')}
                 </Badge>
               </Table.Td>
               <Table.Td>
                 <Badge variant="light" color="orange">
-                  {displayValue(c.other.value)}
+                  {shown(c, 'other')}
                 </Badge>
               </Table.Td>
               <Table.Td>
                 <Group gap={6} justify="flex-end">
-                  <Button size="compact-sm" variant="default" onClick={() => decide(c, 'kept')} aria-label={t('keepLabel', { value: displayValue(c.kept.value) })}>
-                    {t('keep')}
+                  <Button size="compact-sm" variant="default" onClick={() => decide(c, 'kept')} aria-label={isDeleteRace(c) ? t('deleteRace.keep') : t('keepLabel', { value: shown(c, 'kept') })}>
+                    {isDeleteRace(c) ? t('deleteRace.keep') : t('keep')}
                   </Button>
-                  <Button size="compact-sm" variant="default" onClick={() => decide(c, 'other')} aria-label={t('takeOtherLabel', { value: displayValue(c.other.value) })}>
-                    {t('takeOther')}
+                  <Button size="compact-sm" variant="default" onClick={() => decide(c, 'other')} aria-label={isDeleteRace(c) ? t('deleteRace.restoreAction') : t('takeOtherLabel', { value: shown(c, 'other') })}>
+                    {isDeleteRace(c) ? t('deleteRace.restoreAction') : t('takeOther')}
                   </Button>
                   {mergeable(c) && (
                   <Button

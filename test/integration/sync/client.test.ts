@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { MAX_PUSH_OPS } from '#shared/sync/protocol';
 import { MemoryServer } from '../../../electron/services/sync-transport.ts';
 import { companyData, openApp, useCleanup, type TestApp } from '../fixtures.ts';
 import { FlakyTransport, syncedState } from './helpers.ts';
@@ -89,6 +90,34 @@ describe('sync client against the merge of the central service', () => {
     expect(server.conflicts).toHaveLength(1);
   });
 
+  it('a company archived on one laptop while the other edits it: a conflict on both; restoring keeps the edit', async () => {
+    const server = new MemoryServer();
+    const a = openApp();
+    const b = openApp();
+    const input = companyData({ name: '엇갈림정밀' });
+    const { id } = await a.ok('companies.create', input);
+    await a.services.sync.syncOnce(server.transport());
+    await b.services.sync.syncOnce(server.transport());
+    await a.ok('companies.archive', { id });
+    await b.ok('companies.update', { ...input, id, name: '엇갈림정밀(주)' });
+    for (const app of [a, b, a]) await app.services.sync.syncOnce(server.transport());
+    for (const app of [a, b]) {
+      const conflicts = app.services.sync.conflicts();
+      expect(conflicts).toHaveLength(1);
+      expect(conflicts[0]).toMatchObject({ tbl: 'organizations', rowId: id, field: 'deleted_at', resolved: false, other: { value: null } });
+      // Archived on both, the edit merged in underneath.
+      expect(app.sqlite.prepare('SELECT name, deleted_at IS NOT NULL AS gone FROM organizations WHERE id = ?').get(id)).toEqual({ name: '엇갈림정밀(주)', gone: 1 });
+    }
+    b.services.sync.resolve(b.services.sync.conflicts()[0]!.id, 'other');
+    for (const app of [b, a]) await app.services.sync.syncOnce(server.transport());
+    for (const app of [a, b]) {
+      expect(app.services.sync.conflicts()[0]).toMatchObject({ resolved: true, settled: true });
+      expect((await app.ok('companies.get', { id })).name).toBe('엇갈림정밀(주)');
+      expect(app.sqlite.prepare('SELECT deleted_at FROM organizations WHERE id = ?').get(id)).toEqual({ deleted_at: null });
+    }
+    expect(syncedState(a)).toEqual(syncedState(b));
+  });
+
   it('a lost answer leaves the ops pending; sending them again stores nothing twice', async () => {
     const server = new MemoryServer();
     const flaky = new FlakyTransport(server.transport());
@@ -158,7 +187,8 @@ describe('sync client against the merge of the central service', () => {
   it('never cuts a record’s run of ops across two batches (its scope field must reach the service with it)', async () => {
     const server = new MemoryServer();
     const a = openApp();
-    for (let i = 0; i < 40; i++) await a.ok('companies.create', companyData({ name: `기업${i}`, financials: [{ fiscalYear: 2025, revenue: 1_000_000_000, operatingProfit: 1 }] }));
+    // Enough companies (about 20 ops each) for several full batches.
+    for (let i = 0; i < Math.ceil((MAX_PUSH_OPS * 2.5) / 20); i++) await a.ok('companies.create', companyData({ name: `기업${i}`, financials: [{ fiscalYear: 2025, revenue: 1_000_000_000, operatingProfit: 1 }] }));
     const batches: { tbl: string; rowId: string }[][] = [];
     const inner = server.transport();
     await a.services.sync.push({ ...inner, push: (ops) => (batches.push(ops.map((o) => ({ tbl: o.tbl, rowId: o.rowId }))), inner.push(ops)) });
@@ -167,7 +197,7 @@ describe('sync client against the merge of the central service', () => {
       const last = batches[i - 1]!.at(-1)!;
       const first = batches[i]![0]!;
       expect(`${first.tbl}/${first.rowId}`).not.toBe(`${last.tbl}/${last.rowId}`);
-      expect(batches[i - 1]!.length).toBeLessThanOrEqual(500);
+      expect(batches[i - 1]!.length).toBeLessThanOrEqual(MAX_PUSH_OPS);
     }
     expect(a.services.sync.status().pending).toBe(0);
   });
