@@ -10,7 +10,7 @@ import { getTableColumns, getTableName } from 'drizzle-orm';
 import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
 import { uuidv7 } from 'uuidv7';
 import { AppError, notFound } from '#shared/contract/errors';
-import { hlcReceive, hlcTick, hlcToString, parseHlc, type HlcState } from '#shared/sync/hlc';
+import { clampRemote, hlcReceive, hlcSuccessor, hlcTick, hlcToString, parseHlc, type HlcState } from '#shared/sync/hlc';
 
 export type SqlValue = string | number | null;
 export type Values = Record<string, SqlValue>;
@@ -69,6 +69,8 @@ export interface ChangeEntry {
 }
 
 const HLC_KEY = 'hlc';
+/** How far this laptop's clock was off the service's at the last sync (ms, positive: ahead); absent or 0: fine. */
+const SKEW_KEY = 'clock_skew_ms';
 
 export class MutationLayer {
   private readonly specs = new Map<SQLiteTable, ResolvedSpec>();
@@ -76,6 +78,7 @@ export class MutationLayer {
   private readonly afterWrite = new Map<string, AfterWrite[]>();
   private readonly commitListeners: ((tables: Set<string>) => void)[] = [];
   private clock: HlcState;
+  private skewMs = 0;
   private depth = 0;
 
   constructor(
@@ -93,6 +96,27 @@ export class MutationLayer {
     const saved = this.stmt('SELECT value FROM meta WHERE key = ?').get(HLC_KEY) as { value: string } | undefined;
     this.clock = saved ? parseHlc(saved.value) : { millis: 0, counter: 0, node: ctx.deviceId };
     this.clock = { ...this.clock, node: ctx.deviceId };
+    const skew = this.stmt('SELECT value FROM meta WHERE key = ?').get(SKEW_KEY) as { value: string } | undefined;
+    this.skewMs = Number(skew?.value ?? 0) || 0;
+  }
+
+  /**
+   * This laptop's time, corrected by the skew measured against the service when it was beyond tolerance:
+   * clocks and record timestamps follow the service's time instead of a clock set days or a year off.
+   */
+  wallNow(): number {
+    return this.ctx.now() - this.skewMs;
+  }
+
+  /** How far this laptop's clock is off the service's (0 within tolerance). */
+  clockSkew(): number {
+    return this.skewMs;
+  }
+
+  /** Sync: records the skew measured against the service's time (0 when within tolerance). */
+  setClockSkew(ms: number): void {
+    this.skewMs = ms;
+    this.stmt('INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(SKEW_KEY, String(ms));
   }
 
   /** Runs `hook` inside the transaction after every insert/update/archive/restore of `table`. */
@@ -115,8 +139,11 @@ export class MutationLayer {
    * Sync: merges a clock seen on an op from another device, so this device's next edit is ordered after it
    * (never before what the mentor has seen), however wrong either laptop's wall clock is.
    */
-  observe(remote: string): void {
-    this.clock = hlcReceive(this.clock, parseHlc(remote), this.ctx.now());
+  observe(remote: string): boolean {
+    const wall = this.wallNow();
+    const { state, clamped } = clampRemote(parseHlc(remote), wall);
+    this.clock = hlcReceive(this.clock, state, wall);
+    return clamped;
   }
 
   /** Sync: the SQL column names of a registered table (by SQL name), or undefined for a table this version does not know. */
@@ -174,7 +201,7 @@ export class MutationLayer {
 
   /** @internal */
   tick(): string {
-    this.clock = hlcTick(this.clock, this.ctx.now());
+    this.clock = hlcTick(this.clock, this.wallNow());
     return hlcToString(this.clock);
   }
 
@@ -218,7 +245,7 @@ export class Tx {
     const spec = this.layer.spec(table);
     const ctx = this.layer.context();
     const id = spec.naturalKey ? naturalId(spec.name, spec.naturalKey.map((k) => values[k] ?? null)) : uuidv7();
-    const now = new Date(ctx.now()).toISOString();
+    const now = new Date(this.layer.wallNow()).toISOString();
     const props = Object.keys(values).filter((p) => values[p] !== undefined);
     for (const p of props) if (!spec.columns.has(p)) throw new Error(`unknown column ${spec.name}.${p}`);
     if (spec.parent) this.assertParentOpen(spec, values[spec.parent.column]);
@@ -251,7 +278,7 @@ export class Tx {
     const spec = this.layer.spec(table);
     const row = this.requireRow(spec, table, id);
     if (row.deleted_at !== null) return false;
-    this.write(spec, id, [['deleted_at', new Date(this.layer.context().now()).toISOString()]]);
+    this.write(spec, id, [['deleted_at', new Date(this.layer.wallNow()).toISOString()]]);
     return true;
   }
 
@@ -269,7 +296,7 @@ export class Tx {
    * when it does not exist yet; returns false when it cannot be created yet (a required field has not arrived).
    */
   writeRemote(tableName: string, id: string, fields: [string, SqlValue][], meta: { createdAt: string; originDevice: string }): boolean {
-    const now = new Date(this.layer.context().now()).toISOString();
+    const now = new Date(this.layer.wallNow()).toISOString();
     const exists = this.layer.stmt(`SELECT 1 FROM "${tableName}" WHERE id = ?`).get(id) !== undefined;
     if (exists) {
       if (fields.length === 0) return true;
@@ -330,7 +357,7 @@ export class Tx {
   }
 
   private write(spec: ResolvedSpec, id: string, fields: [string, SqlValue][]): void {
-    const now = new Date(this.layer.context().now()).toISOString();
+    const now = new Date(this.layer.wallNow()).toISOString();
     const sets = fields.map(([c]) => `"${c}" = ?`).join(', ');
     this.layer
       .stmt(`UPDATE "${spec.name}" SET ${sets}, updated_at = ? WHERE id = ?`)
@@ -346,7 +373,10 @@ export class Tx {
 
   private log(tbl: string, rowId: string, field: string, value: SqlValue, base: string | null): void {
     const ctx = this.layer.context();
-    const hlc = this.layer.tick();
+    let hlc = this.layer.tick();
+    // After the value it replaces, always: a colleague's clock ahead of ours (clamped when we adopted it)
+    // must not make this edit sort before what the mentor saw and lose to it silently.
+    if (base !== null && hlc <= base) hlc = hlcToString(hlcSuccessor(parseHlc(base), ctx.deviceId));
     // What this laptop had pulled when the change was made: lets the service tell a delete racing an edit.
     const seen = this.layer.stmt("SELECT value FROM meta WHERE key = 'sync_cursor'").get() as { value: string } | undefined;
     this.layer

@@ -36,6 +36,8 @@ export interface SyncTransport {
   /** The server's current heads of these records (at most MAX_RECORDS_REQUEST), with their open conflicts. */
   records?(refs: RecordRef[]): Promise<RecordsResponse>;
   blobs?: BlobTransport;
+  /** The service's time as its last answer gave it (ms), or null: how far this laptop's clock is off. */
+  serverDate?(): number | null;
 }
 
 export interface SnapshotPage {
@@ -87,6 +89,7 @@ export interface HttpTransportOptions {
 
 export function httpTransport(opts: HttpTransportOptions): SyncTransport {
   const f = opts.fetch ?? fetch;
+  let serverDate: number | null = null;
   const request = async (method: 'GET' | 'POST', path: string, body?: unknown, retried = false): Promise<unknown> => {
     let res: Response;
     try {
@@ -99,6 +102,8 @@ export function httpTransport(opts: HttpTransportOptions): SyncTransport {
     } catch (err) {
       throw new TransportError(`network: ${err instanceof Error ? err.message : String(err)}`, true);
     }
+    const date = Date.parse(res.headers.get('date') ?? '');
+    if (Number.isFinite(date)) serverDate = date;
     if (res.status === 401 && !retried && opts.invalidateToken) {
       opts.invalidateToken();
       return request(method, path, body, true);
@@ -148,6 +153,7 @@ export function httpTransport(opts: HttpTransportOptions): SyncTransport {
     },
   };
   return {
+    serverDate: () => serverDate,
     async push(ops) {
       return pushResponse.parse(await request('POST', '/api/sync/push', { ops }));
     },
@@ -176,6 +182,8 @@ const sha256Hex = (text: string): string => crypto.createHash('sha256').update(t
  * rule, records conflicts, stamps a sequence. No authorisation (the real server's job, tested there).
  */
 export class MemoryServer {
+  /** The service's clock as its answers carry it (tests of a laptop whose clock is off); none by default. */
+  serverNow: (() => number) | null = null;
   readonly log: ServerOp[] = [];
   readonly conflicts: ConflictRecord[] = [];
   private readonly byOpId = new Map<string, number>();
@@ -344,6 +352,7 @@ export class MemoryServer {
       pull: (after, limit) => Promise.resolve(structuredClone(this.pullSync(after, limit))),
       digest: (req) => Promise.resolve(structuredClone(this.digestSync(structuredClone(req)))),
       records: (refs) => Promise.resolve(structuredClone(this.recordsSync(structuredClone(refs)))),
+      serverDate: () => this.serverNow?.() ?? null,
       blobs,
     };
   }

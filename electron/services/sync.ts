@@ -10,6 +10,7 @@ import type Database from 'better-sqlite3';
 import { AppError, notFound } from '#shared/contract/errors';
 import { mergeField, type FieldHead } from '#shared/sync/merge';
 import { SIGNED_RECORDS } from '#shared/sync/signing';
+import { CLOCK_TOLERANCE_MS } from '#shared/sync/hlc';
 import { MAX_PULL_OPS, MAX_PUSH_BYTES, MAX_PUSH_OPS, type ChangeOp, type ConflictRecord, type ServerOp } from '#shared/sync/protocol';
 import type { Logger } from './logger.ts';
 import type { MutationLayer, SqlValue } from './mutations.ts';
@@ -32,6 +33,8 @@ export interface SyncStatus {
   missingFiles: number;
   /** Attachments of this laptop the server does not hold yet. */
   filesToSend: number;
+  /** How far this laptop's clock was off the service's at the last sync (ms, positive: ahead); 0 within tolerance. */
+  clockSkewMs: number;
 }
 
 export interface SyncResult {
@@ -95,6 +98,7 @@ export class SyncService {
       lastSuccessAt: this.meta(LAST_SYNC_KEY) ?? null,
       missingFiles: this.files ? this.referencedBlobs().filter((b) => !this.files?.has(b.sha256)).length : 0,
       filesToSend: this.files ? this.blobsToSend().length : 0,
+      clockSkewMs: this.mutations.clockSkew(),
     };
   }
 
@@ -173,8 +177,25 @@ export class SyncService {
     const pulled = await this.pull(transport);
     if (transport.blobs) await this.downloadBlobs(transport.blobs);
     if (blobError) throw blobError;
+    this.measureClock(transport);
     this.setMeta(LAST_SYNC_KEY, new Date(this.now()).toISOString());
     return { pushed: pushed.accepted, rejected: pushed.rejected, pulled };
+  }
+
+  /**
+   * Compares this laptop's clock with the service's (its answers' Date header). Beyond the tolerance, clocks
+   * and timestamps of new edits follow the service's time and the sync screen says the clock is wrong; sync
+   * itself never stops over it.
+   */
+  private measureClock(transport: SyncTransport): void {
+    const serverDate = transport.serverDate?.() ?? null;
+    if (serverDate === null) return;
+    const skew = this.now() - serverDate;
+    const corrected = Math.abs(skew) > CLOCK_TOLERANCE_MS ? skew : 0;
+    if (corrected !== this.mutations.clockSkew()) {
+      if (corrected !== 0) this.logger.warn({ skewMs: skew }, 'this laptop’s clock is off the service’s; new edits use the service’s time');
+      this.mutations.setClockSkew(corrected);
+    }
   }
 
   /** Sends pending ops batch by batch; a failed request throws and leaves every op of that batch pending. */
@@ -287,6 +308,7 @@ export class SyncService {
       `INSERT INTO sync_conflicts (id, tbl, row_id, field, kept, other, seq, resolved_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT(id) DO UPDATE SET resolved_seq = excluded.resolved_seq`,
     );
+    const farAhead = new Set<string>();
     this.mutations.transaction((tx) => {
       const touched = new Set<string>();
       for (const op of ops) {
@@ -297,7 +319,7 @@ export class SyncService {
           continue;
         }
         insert.run(op.opId, op.tbl, op.rowId, op.field, op.value, op.hlc, op.deviceId, op.userId, op.base, op.seq);
-        this.mutations.observe(op.hlc);
+        if (this.mutations.observe(op.hlc)) farAhead.add(op.deviceId);
         touched.add(`${op.tbl}\u0000${op.rowId}`);
       }
       for (const c of conflicts) {
@@ -306,6 +328,8 @@ export class SyncService {
       if (touched.size > 0 || this.sqlite.prepare('SELECT 1 FROM change_log WHERE applied = 0 LIMIT 1').get()) this.materialize(tx, touched);
       this.setMeta(CURSOR_KEY, String(cursor));
     });
+    // Logged, not refused: their ops keep their clocks; this laptop's clock did not follow them.
+    if (farAhead.size > 0) this.logger.warn({ devices: [...farAhead] }, 'ops from laptops whose clocks are far ahead; this laptop’s clock did not follow');
   }
 
   /**

@@ -27,6 +27,8 @@ export const syncContract = {
       /** Photos and PDFs records refer to that have not arrived yet, and this laptop's not yet on the server. */
       missingFiles: z.number(),
       filesToSend: z.number(),
+      /** How far this laptop's clock was off the service's at the last sync (ms, positive: ahead); 0 within tolerance. */
+      clockSkewMs: z.number(),
       /** The queue has waited over an hour while rounds fail. */
       stuck: z.boolean(),
     }),

@@ -48,3 +48,25 @@ export function hlcReceive(last: HlcState, remote: HlcState, wallMillis: number)
 export function compareHlc(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
+
+/**
+ * How far a laptop's clock may be off the service's before it is corrected (and shown), and how far ahead
+ * of this laptop's time a colleague's clock is believed. A laptop whose clock is wrong must neither stop sync
+ * nor drag every other laptop's clock along with it.
+ */
+export const CLOCK_TOLERANCE_MS = 5 * 60_000;
+
+/**
+ * A remote clock as this laptop adopts it: one further ahead of `wallMillis` than the tolerance counts as
+ * that far ahead (a colleague's laptop set to next year would otherwise stamp every later edit here with
+ * next year too). The ops themselves keep their clocks; only this laptop's own clock is protected.
+ */
+export function clampRemote(remote: HlcState, wallMillis: number): { state: HlcState; clamped: boolean } {
+  const limit = wallMillis + CLOCK_TOLERANCE_MS;
+  return remote.millis > limit ? { state: { millis: limit, counter: 0, node: remote.node }, clamped: true } : { state: remote, clamped: false };
+}
+
+/** The least timestamp of `node` that sorts after `of`: an edit must sort after the value it replaced. */
+export function hlcSuccessor(of: HlcState, node: string): HlcState {
+  return of.counter >= MAX_COUNTER ? { millis: of.millis + 1, counter: 0, node } : { millis: of.millis, counter: of.counter + 1, node };
+}

@@ -63,6 +63,8 @@ function useFieldLabel() {
 
 export function SyncPage() {
   const { t, i18n } = useTranslation('sync');
+  const skewAmount = (ms: number) =>
+    ms >= 86_400_000 ? t('clockSkew.days', { count: Math.round(ms / 86_400_000) }) : ms >= 3_600_000 ? t('clockSkew.hours', { count: Math.round(ms / 3_600_000) }) : t('clockSkew.minutes', { count: Math.round(ms / 60_000) });
   const lang = i18n.language;
   const notify = useNotify();
   const status = useOp('sync.status', {}, { refetchInterval: 3000 });
@@ -93,6 +95,11 @@ export function SyncPage() {
           ) : null
         }
       />
+      {s.clockSkewMs !== 0 && (
+        <Alert color="orange" icon={<IconAlertTriangle aria-hidden />} title={t('clockSkew.title')} data-testid="clock-skew">
+          {t(s.clockSkewMs > 0 ? 'clockSkew.ahead' : 'clockSkew.behind', { amount: skewAmount(Math.abs(s.clockSkewMs)) })}
+        </Alert>
+      )}
       {s.stuck && (
         <Alert color="red" icon={<IconAlertTriangle aria-hidden />} title={t('stuckTitle')}>
           {t('stuckBody', { since: s.oldestPendingAt ? formatDateTime(s.oldestPendingAt, lang) : '' })}

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { compareHlc, hlcReceive, hlcTick, hlcToString, parseHlc, type HlcState } from '#shared/sync/hlc';
+import { clampRemote, CLOCK_TOLERANCE_MS, compareHlc, hlcReceive, hlcSuccessor, hlcTick, hlcToString, parseHlc, type HlcState } from '#shared/sync/hlc';
 
 const T0 = Date.parse('2025-06-01T09:00:00.000Z');
 const DAY = 86_400_000;
@@ -159,5 +159,27 @@ describe('string form', () => {
     ];
     const sorted = events.map(hlcToString).sort();
     expect(sorted.map(parseHlc)).toEqual([events[3], events[4], events[2], events[1], events[0]]);
+  });
+});
+
+describe('clampRemote and hlcSuccessor', () => {
+  it('believes a colleague’s clock only up to the tolerance ahead of this laptop’s time', () => {
+    const near = { millis: T0 + CLOCK_TOLERANCE_MS, counter: 7, node: 'b' };
+    expect(clampRemote(near, T0)).toEqual({ state: near, clamped: false });
+    const nextYear = { millis: T0 + 365 * DAY, counter: 3, node: 'b' };
+    expect(clampRemote(nextYear, T0)).toEqual({ state: { millis: T0 + CLOCK_TOLERANCE_MS, counter: 0, node: 'b' }, clamped: true });
+    // Adopting the clamped clock keeps this laptop's clock within the tolerance.
+    expect(hlcReceive({ millis: T0, counter: 0, node: 'a' }, clampRemote(nextYear, T0).state, T0).millis).toBe(T0 + CLOCK_TOLERANCE_MS);
+  });
+
+  it('the successor of any timestamp sorts right after it, for any node', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: T0, max: T0 + 1000 * DAY }), fc.integer({ min: 0, max: 0xffff }), fc.constantFrom('a', 'zz', 'device-b', '0'), fc.constantFrom('a', 'zz', 'device-b', '0'), (millis, counter, node, mine) => {
+        const of = { millis, counter, node };
+        const next = hlcToString(hlcSuccessor(of, mine));
+        expect(compareHlc(next, hlcToString(of))).toBe(1);
+        expect(parseHlc(next).node).toBe(mine);
+      }),
+    );
   });
 });
