@@ -49,7 +49,9 @@ describe.each(BACKENDS)('replicas converge through the central service ($name)',
     const seed = Number(process.env.DX_SYNC_SEED ?? Date.now() % 2_147_483_647);
     process.stdout.write(`sync convergence (${backend.name}) seed: ${seed}\n`);
     await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 2, max: 5 }), fc.array(action, { minLength: 5, maxLength: 20 }), (n, actions) => run(model, n, actions)),
+      fc.asyncProperty(fc.integer({ min: 2, max: 5 }), fc.array(action, { minLength: 5, maxLength: 20 }), async (n, actions) => {
+        await run(model, n, actions);
+      }),
       { seed, numRuns: 12 },
     );
   }, 300_000);

@@ -3,7 +3,7 @@
  * against the real central service in test/server/convergence.test.ts.
  */
 import fc from 'fast-check';
-import { describe, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { useCleanup } from '../fixtures.ts';
 import { action, memoryModel, run } from './model.ts';
 
@@ -15,7 +15,9 @@ describe('replicas converge and nothing is lost', () => {
     // The seed goes to the test output: a failing run is reproduced with DX_SYNC_SEED=<seed>.
     process.stdout.write(`sync convergence seed: ${seed}\n`);
     await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 2, max: 5 }), fc.array(action, { minLength: 5, maxLength: 30 }), (n, actions) => run(memoryModel(), n, actions)),
+      fc.asyncProperty(fc.integer({ min: 2, max: 5 }), fc.array(action, { minLength: 5, maxLength: 30 }), async (n, actions) => {
+        await run(memoryModel(), n, actions);
+      }),
       { seed, numRuns: 25 },
     );
   }, 180_000);
@@ -47,5 +49,18 @@ describe('replicas converge and nothing is lost', () => {
       { kind: 'sync', replica: 1, push: undefined, pull: 'before' },
       { kind: 'answer', replica: 0, item: 'ceo_vision', value: 5 },
     ]);
+  });
+
+  it('a contact deleted on one laptop while the other edits it, the delete’s answer lost: one conflict, both converge', async () => {
+    const state = await run(memoryModel(), 2, [
+      { kind: 'contact', replica: 0, name: '김담당' },
+      { kind: 'sync', replica: 0, push: undefined, pull: undefined },
+      { kind: 'sync', replica: 1, push: undefined, pull: undefined },
+      { kind: 'dropContact', replica: 0 },
+      { kind: 'phone', replica: 1, phone: '031-400-5000' },
+      { kind: 'sync', replica: 0, push: 'after', pull: undefined },
+      { kind: 'sync', replica: 1, push: undefined, pull: undefined },
+    ]);
+    expect(state.conflicts.filter((c) => c.tbl === 'contacts' && c.field === 'deleted_at')).toHaveLength(1);
   });
 });

@@ -1,11 +1,13 @@
 /**
  * The model of issue 6's sync tests: 2–5 laptops (real services on real SQLite files) edit one company's
- * assessment offline, add and archive action items, and sync over a network that loses requests and answers;
+ * assessment offline, add and archive action items, add, edit and delete the company's contacts (a delete
+ * racing an edit is a conflict on the tombstone), and sync over a network that loses requests and answers;
  * at the end every laptop equals every other and the server, and no edit is silently lost. Runs against the
  * in-memory server (fast, many cases) and the real central service (PGlite, PostgreSQL).
  */
 import fc from 'fast-check';
 import { expect } from 'vitest';
+import type { OpInput, OpOutput } from '#shared/contract/index';
 import type { ServerOp } from '#shared/sync/protocol';
 import type { SyncTransport } from '../../../electron/services/sync-transport.ts';
 import { MemoryServer } from '../../../electron/services/sync-transport.ts';
@@ -36,6 +38,9 @@ export const action = fc.oneof(
   fc.record({ kind: fc.constant('answer' as const), replica: fc.nat(4), item: fc.constantFrom(...ITEMS), value: fc.integer({ min: 1, max: 5 }) }),
   fc.record({ kind: fc.constant('action' as const), replica: fc.nat(4), title: fc.constantFrom('작업표준서', 'MES 교육', '설비 점검') }),
   fc.record({ kind: fc.constant('archive' as const), replica: fc.nat(4) }),
+  fc.record({ kind: fc.constant('contact' as const), replica: fc.nat(4), name: fc.constantFrom('김담당', '이과장', '박대리') }),
+  fc.record({ kind: fc.constant('phone' as const), replica: fc.nat(4), phone: fc.constantFrom('010-1111-2222', '031-400-5000', '02-555-0101') }),
+  fc.record({ kind: fc.constant('dropContact' as const), replica: fc.nat(4) }),
   fc.record({ kind: fc.constant('sync' as const), replica: fc.nat(4), push: fault, pull: fault }),
 );
 
@@ -44,7 +49,13 @@ export type Action = typeof action extends fc.Arbitrary<infer T> ? T : never;
 export async function run(server: ModelServer, replicaCount: number, actions: Action[]) {
   const apps: TestApp[] = Array.from({ length: replicaCount }, () => openApp());
   const first = apps[0] as TestApp;
-  const { id: companyId } = await first.ok('companies.create', companyData({ name: '수렴정밀' }));
+  const company = companyData({ name: '수렴정밀' });
+  const { id: companyId } = await first.ok('companies.create', company);
+  // The contacts as this laptop holds them, changed by `f`: what the company form sends.
+  const contacts = async (app: TestApp, f: (rows: OpOutput<'companies.get'>['contacts']) => OpInput<'companies.update'>['contacts']) => {
+    const rows = (await app.ok('companies.get', { id: companyId })).contacts;
+    await app.ok('companies.update', { ...company, id: companyId, contacts: f(rows) });
+  };
   const { id: assessmentId } = await first.ok('assessments.create', { companyId, visitId: null, instrumentId: 'company-dx' });
   for (const [i, app] of apps.entries()) await app.services.sync.syncOnce(server.transport(i));
   for (const a of actions) {
@@ -54,7 +65,10 @@ export async function run(server: ModelServer, replicaCount: number, actions: Ac
     else if (a.kind === 'archive') {
       const open = (await app.ok('actions.list', { companyId })).rows.filter((r) => r.status === 'open');
       if (open[0]) await app.ok('actions.update', { id: open[0].id, title: open[0].title, owner: open[0].owner, dueOn: open[0].dueOn, severity: open[0].severity, status: 'done' });
-    } else {
+    } else if (a.kind === 'contact') await contacts(app, (rows) => [...rows, { name: a.name, role: '', phone: '', email: '' }]);
+    else if (a.kind === 'phone') await contacts(app, (rows) => rows.map((r, i) => (i === 0 ? { ...r, phone: a.phone } : r)));
+    else if (a.kind === 'dropContact') await contacts(app, (rows) => rows.slice(1));
+    else {
       const flaky = new FlakyTransport(server.transport(a.replica % replicaCount));
       flaky.pushFaults = [a.push ?? (undefined as never)];
       flaky.pullFaults = [a.pull ?? (undefined as never)];
@@ -92,7 +106,12 @@ export async function run(server: ModelServer, replicaCount: number, actions: Ac
   }
   // A conflict is recorded exactly when an op had not seen the value it replaced or lost to, and the values differ.
   for (const c of conflicts) expect(c.kept.value).not.toBe(c.other.value);
+  // A delete racing an edit: the record stays deleted (kept) against restoring it (other), one per record.
+  const races = conflicts.filter((c) => c.field === 'deleted_at' && c.other.value === null);
+  for (const c of races) expect(heads.get(`${c.tbl}\u0000${c.rowId}\u0000deleted_at`)?.value).toBe(c.kept.value);
+  expect(new Set(races.map((c) => c.rowId)).size).toBe(races.length);
   for (const app of apps) expect(app.services.sync.conflicts().length).toBe(conflicts.length);
   for (const app of apps) app.close();
+  return { log, heads, conflicts };
 }
 
