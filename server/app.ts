@@ -18,6 +18,7 @@ import { certificateRoutes } from './routes/certificates.ts';
 import { syncRoutes } from './routes/sync.ts';
 import { blobRoutes } from './routes/blobs.ts';
 import { BlobService } from './blobs.ts';
+import { TombstonePurger } from './sync/purge.ts';
 import { SyncService } from './sync/service.ts';
 
 export interface ServerOptions {
@@ -36,6 +37,8 @@ export interface ServerOptions {
   rateLimits?: Partial<RateLimits>;
   /** Behind a reverse proxy: take the client address from X-Forwarded-For (rate limits key on it). */
   trustProxy?: boolean;
+  /** How often deleted records every device has passed are purged, ms (default hourly; 0: only when asked). */
+  purgeIntervalMs?: number;
 }
 
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -74,6 +77,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     auth: new AuthService(database.db, { now, accessTokenTtlSeconds: options.accessTokenTtlSeconds ?? 15 * 60, enrolmentCodeTtlSeconds: options.enrolmentCodeTtlSeconds ?? 24 * 3600 }),
     certificates: new CertificateService(database.db, now),
     sync: new SyncService(database.db, now),
+    purger: new TombstonePurger(database.db, now),
     rateLimits,
     now,
     version: VERSION,
@@ -87,6 +91,27 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     // Error bodies are ours alone: never Fastify's default (which carries the error message).
     return503OnClosing: true,
   });
+  const purgeEvery = options.purgeIntervalMs ?? 3_600_000;
+  if (purgeEvery > 0) {
+    let purging: Promise<unknown> | null = null;
+    const timer = setInterval(() => {
+      if (purging) return;
+      purging = ctx.purger
+        .purge()
+        .then((r) => {
+          if (r.records > 0) app.log.info(r, 'sync: purged deleted records every device had passed');
+        })
+        .catch((err: unknown) => app.log.error({ err }, 'sync: tombstone purge failed'))
+        .finally(() => (purging = null));
+    }, purgeEvery);
+    timer.unref();
+    // Closing waits for a purge in progress: it must not meet a closed database.
+    app.addHook('onClose', async () => {
+      clearInterval(timer);
+      await purging;
+    });
+  }
+  // After the purge hook: onClose hooks run in the order they were added.
   if (ownsDatabase) app.addHook('onClose', async () => database.close());
   // JSON only: a text/plain body is refused with 415 rather than handed to the handlers as a string.
   app.removeContentTypeParser('text/plain');

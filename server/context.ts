@@ -4,6 +4,7 @@ import type { AccountService } from './accounts.ts';
 import type { AuthService, Principal } from './auth/service.ts';
 import type { CertificateService } from './certificates.ts';
 import type { ServerDatabase } from './db/index.ts';
+import type { TombstonePurger } from './sync/purge.ts';
 import type { SyncService } from './sync/service.ts';
 
 export interface RateLimits {
@@ -33,6 +34,7 @@ export interface ServerContext {
   auth: AuthService;
   certificates: CertificateService;
   sync: SyncService;
+  purger: TombstonePurger;
   rateLimits: RateLimits;
   now: () => Date;
   version: string;

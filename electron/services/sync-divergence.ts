@@ -19,7 +19,7 @@
 import crypto from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { DigestTree, differingRecords, recordKey, type DigestHash, type DigestIndex, type RecordDifference } from '#shared/sync/digest';
-import { MAX_DIGEST_SKIP, MAX_RECORDS_REQUEST, type RecordRef } from '#shared/sync/protocol';
+import { MAX_DIGEST_SKIP, MAX_RECORDS_REQUEST, PURGE_FIELD, type RecordRef } from '#shared/sync/protocol';
 import type { Logger } from './logger.ts';
 import type { SyncService } from './sync.ts';
 import { TransportError, type SyncTransport } from './sync-transport.ts';
@@ -78,9 +78,14 @@ export class DivergenceCheck {
     private readonly hash: DigestHash = sha256Hex,
   ) {}
 
-  /** Records with ops of this device not yet committed by the service (left out of the comparison). */
+  /**
+   * Records left out of the comparison: those with ops of this device not yet committed by the service, and
+   * those the service purged whose removal here waits for rows that still refer to them (sync.ts).
+   */
   pendingRecords(): RecordRef[] {
-    return (this.sqlite.prepare('SELECT DISTINCT tbl, row_id FROM change_log WHERE server_seq IS NULL AND rejected_reason IS NULL').all() as { tbl: string; row_id: string }[]).map((r) => ({
+    return (
+      this.sqlite.prepare('SELECT DISTINCT tbl, row_id FROM change_log WHERE (server_seq IS NULL AND rejected_reason IS NULL) OR (field = ? AND applied = 0)').all(PURGE_FIELD) as { tbl: string; row_id: string }[]
+    ).map((r) => ({
       tbl: r.tbl,
       rowId: r.row_id,
     }));

@@ -11,7 +11,7 @@ import { AppError, notFound } from '#shared/contract/errors';
 import { mergeField, type FieldHead } from '#shared/sync/merge';
 import { SIGNED_RECORDS } from '#shared/sync/signing';
 import { CLOCK_TOLERANCE_MS } from '#shared/sync/hlc';
-import { MAX_PULL_OPS, MAX_PUSH_BYTES, MAX_PUSH_OPS, type ChangeOp, type ConflictRecord, type ServerOp } from '#shared/sync/protocol';
+import { MAX_PULL_OPS, MAX_PUSH_BYTES, MAX_PUSH_OPS, PURGE_FIELD, type ChangeOp, type ConflictRecord, type ServerOp } from '#shared/sync/protocol';
 import type { Logger } from './logger.ts';
 import type { MutationLayer, SqlValue } from './mutations.ts';
 import type { AttachmentStore } from './attachments.ts';
@@ -326,6 +326,7 @@ export class SyncService {
         upsertConflict.run(c.id, c.tbl, c.rowId, c.field, JSON.stringify(c.kept), JSON.stringify(c.other), c.seq, c.resolvedSeq);
       }
       if (touched.size > 0 || this.sqlite.prepare('SELECT 1 FROM change_log WHERE applied = 0 LIMIT 1').get()) this.materialize(tx, touched);
+      this.removePurged();
       this.setMeta(CURSOR_KEY, String(cursor));
     });
     // Logged, not refused: their ops keep their clocks; this laptop's clock did not follow them.
@@ -358,7 +359,8 @@ export class SyncService {
         if (!columns) continue; // a table this version does not know: the ops wait for an upgrade
         const pending = opsOf.all(tbl, rowId) as LogRow[];
         if (pending.length === 0) continue;
-        const known = (field: string) => columns.has(field) || field === 'deleted_at';
+        // A purge marker is no field: removePurged() deals with it.
+        const known = (field: string) => field !== PURGE_FIELD && (columns.has(field) || field === 'deleted_at');
         const heads = new Map<string, FieldHead>();
         for (const c of clocksOf.all(tbl, rowId) as { field: string; hlc: string; value: string | null; op_id: string | null; device_id: string | null; user_id: string | null }[]) {
           heads.set(c.field, { value: c.value, hlc: c.hlc, opId: c.op_id ?? '', deviceId: c.device_id ?? '', userId: c.user_id ?? '' });
@@ -387,6 +389,38 @@ export class SyncService {
       }
       if (retry.length === queue.length) break; // nothing moved: the rest waits for more ops
       queue = retry;
+    }
+  }
+
+  /**
+   * Removes the records the service purged (deleted, and passed by every device: the markers pulled with the
+   * log): the row, its log entries and clocks. This device's unsent and refused entries stay (an unsent edit
+   * of a purged record will be refused and shown). A row other rows still refer to waits, marker and all, and
+   * is tried again with every page.
+   */
+  private removePurged(): void {
+    const markers = this.sqlite.prepare('SELECT DISTINCT tbl, row_id FROM change_log WHERE field = ? AND applied = 0').all(PURGE_FIELD) as { tbl: string; row_id: string }[];
+    for (let round = 0, left = markers; left.length > 0 && round < 20; round++) {
+      const waiting: typeof markers = [];
+      for (const m of left) {
+        const known = this.mutations.columnsOf(m.tbl) !== undefined;
+        try {
+          this.sqlite.transaction(() => {
+            if (known) this.sqlite.prepare(`DELETE FROM "${m.tbl}" WHERE id = ?`).run(m.row_id);
+            this.sqlite
+              .prepare('DELETE FROM change_log WHERE tbl = ? AND row_id = ? AND rejected_reason IS NULL AND NOT (server_seq IS NULL AND device_id = ?)')
+              .run(m.tbl, m.row_id, this.deviceId);
+            this.sqlite.prepare('DELETE FROM field_clocks WHERE tbl = ? AND row_id = ?').run(m.tbl, m.row_id);
+            this.sqlite.prepare('DELETE FROM sync_conflicts WHERE tbl = ? AND row_id = ?').run(m.tbl, m.row_id);
+          })();
+        } catch (err) {
+          // Still referred to by a row here (a child arrived that the service purges later): wait.
+          if (err instanceof Error && /FOREIGN KEY constraint failed/.test(err.message)) waiting.push(m);
+          else throw err;
+        }
+      }
+      if (waiting.length === left.length) break;
+      left = waiting;
     }
   }
 

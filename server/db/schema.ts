@@ -93,6 +93,11 @@ export const devices = pgTable(
     lastSeenAt: ts('last_seen_at'),
     revokedAt: ts('revoked_at'),
     revokedBy: text('revoked_by'),
+    /**
+     * How far this device has applied the sync log: the greatest `after` it pulled from (it asks for the next
+     * page only once the previous one is applied). Tombstones at or below every live device's position are purged.
+     */
+    appliedSeq: bigint('applied_seq', { mode: 'number' }),
   },
   (t) => [index('devices_user').on(t.userId)],
 );
@@ -230,9 +235,23 @@ export const syncRecords = pgTable(
       .notNull()
       .references(() => users.id),
     createdSeq: bigint('created_seq', { mode: 'number' }).notNull(),
+    /**
+     * Set when the record, deleted and passed by every device, was purged: its ops and heads are gone and ops
+     * that still arrive for it are refused (they would bring a deleted record back).
+     */
+    purgedSeq: bigint('purged_seq', { mode: 'number' }),
   },
-  (t) => [primaryKey({ columns: [t.tbl, t.rowId] }), index('sync_records_org').on(t.orgId, t.tbl)],
+  (t) => [primaryKey({ columns: [t.tbl, t.rowId] }), index('sync_records_org').on(t.orgId, t.tbl), index('sync_records_parent').on(t.parentRowId)],
 );
+
+/** Each purge of tombstones: the log position every live device had passed, and how many records went. */
+export const syncPurges = pgTable('sync_purges', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  /** Tombstones at or below this sequence were eligible; laptops purge theirs up to it. */
+  horizon: bigint('horizon', { mode: 'number' }).notNull(),
+  records: integer('records').notNull(),
+  ranAt: ts('ran_at').notNull(),
+});
 
 /** Two concurrent edits of one field with different values: both kept until a person resolves them. */
 export const syncConflicts = pgTable(

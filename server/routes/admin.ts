@@ -11,6 +11,14 @@ export function adminRoutes(app: FastifyInstance, ctx: ServerContext): void {
     return p;
   };
 
+  /** Purges now the deleted records every live device has passed (it also runs on its own, hourly). */
+  app.post('/api/admin/sync/purge', async (request) => {
+    const p = await admin(request);
+    const result = await ctx.purger.purge();
+    request.log.info({ ...result, by: p.userId }, 'sync: tombstone purge asked for');
+    return result;
+  });
+
   app.post('/api/admin/organizations', async (request, reply) => {
     await admin(request);
     const body = parse(organizationBody, request.body);

@@ -10,9 +10,9 @@
  * laptop's checkIntegrity. What the log itself lost only the laptops can give back: they send it again.
  */
 import crypto from 'node:crypto';
-import { and, asc, desc, eq, inArray, isNotNull, isNull, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNotNull, isNull, ne, or, sql } from 'drizzle-orm';
 import { DIGEST_BUCKETS, DigestTree, differingBuckets, recordKey, type DigestHash, type DigestIndex } from '#shared/sync/digest';
-import { MAX_DIGEST_RECORDS, type DigestResponse, type RecordRef, type RecordsResponse } from '#shared/sync/protocol';
+import { MAX_DIGEST_RECORDS, PURGE_FIELD, type DigestResponse, type RecordRef, type RecordsResponse } from '#shared/sync/protocol';
 import type { Principal } from '../auth/service.ts';
 import type { Db } from '../db/index.ts';
 import { syncConflicts, syncFields, syncOps, syncRecords } from '../db/schema.ts';
@@ -174,7 +174,8 @@ export class SyncDigest {
         seq: syncOps.seq,
       })
       .from(syncOps)
-      .where(rowTuples(syncOps.tbl, syncOps.rowId, [...records]))
+      // A purge marker is not a field (./purge.ts): a purged record has no heads.
+      .where(and(rowTuples(syncOps.tbl, syncOps.rowId, [...records]), ne(syncOps.field, PURGE_FIELD)))
       .orderBy(asc(syncOps.tbl), asc(syncOps.rowId), asc(syncOps.field), desc(syncOps.hlc));
     const heads = new Map<string, FieldRow>();
     for (const h of await q.select().from(syncFields).where(rowTuples(syncFields.tbl, syncFields.rowId, [...records]))) heads.set(`${recordKey(h.tbl, h.rowId)}\u0000${h.field}`, h);

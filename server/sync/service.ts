@@ -17,7 +17,7 @@ import type { ChangeOp, ConflictRecord, PushResponse, ServerOp } from '#shared/s
 import { scopeField } from '#shared/sync/scope';
 import type { Principal } from '../auth/service.ts';
 import type { Db } from '../db/index.ts';
-import { syncConflicts, syncFields, syncOps, syncRecords, users } from '../db/schema.ts';
+import { devices, syncConflicts, syncFields, syncOps, syncRecords, users } from '../db/schema.ts';
 import { canRead, canWrite, canWriteField, isWriter, parseJsonString, parseKind, policyOf, type Actor, type OrgFacts, type RecordFacts } from './authorize.ts';
 import { isLockValue, LOCK_FIELDS, LOCKED_WITH_PARENT } from './locks.ts';
 import { checkSignature, isSignedLock } from './signing.ts';
@@ -66,6 +66,8 @@ interface RecordRow {
   orgId: string | null;
   parentRowId: string | null;
   ownerAccount: string;
+  /** Set once the record was deleted and purged (only on records read from the database). */
+  purgedSeq?: number | null;
 }
 
 type RowDecision = { ok: true; record: RecordRow; isNew: boolean } | { ok: false; reason: RejectReason; messageKey: string };
@@ -78,6 +80,7 @@ const MESSAGE: Record<RejectReason, string> = {
   invalid: 'errors.sync.invalid',
   unknownTable: 'errors.sync.unknownTable',
   signMismatch: 'errors.sync.signMismatch',
+  purged: 'errors.sync.purged',
 };
 
 export class SyncService {
@@ -241,7 +244,7 @@ export class SyncService {
     const known = new Map<string, RecordRow>();
     if (wanted.size > 0) {
       const found = await tx
-        .select({ tbl: syncRecords.tbl, rowId: syncRecords.rowId, orgId: syncRecords.orgId, parentRowId: syncRecords.parentRowId, ownerAccount: syncRecords.ownerAccount })
+        .select({ tbl: syncRecords.tbl, rowId: syncRecords.rowId, orgId: syncRecords.orgId, parentRowId: syncRecords.parentRowId, ownerAccount: syncRecords.ownerAccount, purgedSeq: syncRecords.purgedSeq })
         .from(syncRecords)
         .where(rowTuples(syncRecords.tbl, syncRecords.rowId, [...wanted.values()]));
       for (const r of found) known.set(key(r.tbl, r.rowId), r);
@@ -292,6 +295,8 @@ export class SyncService {
       const existing = known.get(k);
       let record: RecordRow;
       if (existing) {
+        // A deleted record every device had passed: an op for it would bring it back half-made.
+        if (existing.purgedSeq !== null && existing.purgedSeq !== undefined) return reject('purged', MESSAGE.purged);
         record = existing;
       } else {
         const target = scopeValue(row);
@@ -314,6 +319,7 @@ export class SyncService {
             if (pd?.ok) parent = pd.record;
           }
           if (!parent) return reject('invalid', 'errors.sync.unknownParent');
+          if (parent.purgedSeq !== null && parent.purgedSeq !== undefined) return reject('purged', MESSAGE.purged);
           record =
             policy.scope.kind === 'org'
               ? { tbl: row.tbl, rowId: row.rowId, orgId: targetId, parentRowId: null, ownerAccount: actor.accountId }
@@ -519,6 +525,14 @@ export class SyncService {
    */
   async pull(principal: Principal, after: number, limit: number): Promise<{ ops: ServerOp[]; conflicts: ConflictRecord[]; cursor: number; more: boolean; head?: number }> {
     const actor = await this.loadActor(this.db, principal);
+    // Asking for what comes after `after` says everything up to it is applied there: tombstones every live
+    // device has passed can be purged (./purge.ts).
+    if (principal.deviceId !== null && after > 0) {
+      await this.db
+        .update(devices)
+        .set({ appliedSeq: sql`greatest(coalesce(${devices.appliedSeq}, 0), ${after})` })
+        .where(eq(devices.id, principal.deviceId));
+    }
     const page = await this.db
       .select({
         seq: syncOps.seq,

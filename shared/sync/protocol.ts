@@ -35,6 +35,12 @@ export const changeOp = z.object({
 export type ChangeOp = z.infer<typeof changeOp>;
 
 /**
+ * The field of the op the service writes when it purges a deleted record that every device had passed: a
+ * laptop that pulls it removes the record (its row, log entries and clocks) instead of keeping a tombstone.
+ */
+export const PURGE_FIELD = 'purged';
+
+/**
  * Push batches stay under this many ops and this many bytes of JSON. Each batch is one server transaction with
  * a handful of fixed lookups and a commit: larger batches spread those over more ops (2,000 sent the bench's
  * push about 1.5× faster than 500 on PostgreSQL), while 2 MiB stays quick to resend over a weak link.
@@ -45,7 +51,7 @@ export const MAX_PUSH_BYTES = 2 * 1024 * 1024;
 export const pushRequest = z.object({ ops: z.array(changeOp).min(1).max(MAX_PUSH_OPS) });
 export type PushRequest = z.infer<typeof pushRequest>;
 
-export const REJECT_REASONS = ['forbidden', 'forbiddenField', 'locked', 'invalid', 'unknownTable', 'signMismatch'] as const;
+export const REJECT_REASONS = ['forbidden', 'forbiddenField', 'locked', 'invalid', 'unknownTable', 'signMismatch', 'purged'] as const;
 export type RejectReason = (typeof REJECT_REASONS)[number];
 
 /** Per op: stored (now or earlier), or refused with a reason the laptop keeps and shows. */

@@ -84,3 +84,23 @@ export function scopeField(tbl: string): string | null {
   const s = SYNC_POLICY[tbl]?.scope;
   return s && (s.kind === 'org' || s.kind === 'parent') ? s.field : null;
 }
+
+/**
+ * Tables whose deleted records are never purged (server/sync/purge.ts): archives people restore (companies,
+ * suppliers, mentors), and rows whose id is made from their content (the desktop's natural keys), which the
+ * same content brings back under the same id — a purged id would refuse it for ever.
+ */
+export const NEVER_PURGED: ReadonlySet<string> = new Set([
+  'organizations',
+  'mentors',
+  'financials',
+  'assessment_answers',
+  'assessment_kpis',
+  'diagnosis_answers',
+  'level_answers',
+  'certificate_revocations',
+  'postbuild_answers',
+  'usage_imports',
+  'usage_days',
+  'red_flag_findings',
+]);

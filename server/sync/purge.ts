@@ -1,0 +1,109 @@
+/**
+ * Purging tombstones (issue 6: "tombstones are purged only after every device has passed them"). A deleted
+ * record stays as a tombstone until every device that is not revoked has applied the log past its delete
+ * (`devices.applied_seq`, kept by pull). Then its ops, heads and settled conflicts go, and one marker op
+ * (field PURGE_FIELD) takes their place in the log: laptops that pull it remove the record too, and the
+ * service refuses later ops for it (they would bring a deleted record back half-made).
+ *
+ * A record is kept while it has an open conflict (someone may still restore it) or child records that are not
+ * purged (those go first, then it in a later round). Archives people restore and rows with content-made ids
+ * are never purged (NEVER_PURGED).
+ */
+import { sql } from 'drizzle-orm';
+import { uuidv7 } from 'uuidv7';
+import { hlcToString } from '#shared/sync/hlc';
+import { TOMBSTONE_FIELD } from '#shared/sync/merge';
+import { PURGE_FIELD } from '#shared/sync/protocol';
+import { NEVER_PURGED } from '#shared/sync/scope';
+import type { Db } from '../db/index.ts';
+import { syncPurges } from '../db/schema.ts';
+import { PUSH_LOCK } from './service.ts';
+
+/** Records purged per round at most (a round is one transaction holding the push lock). */
+const PURGE_BATCH = 2000;
+/** The device id on marker ops: the service, not a laptop. */
+export const SERVICE_NODE = 'service';
+
+export interface PurgeResult {
+  /** Every live device had applied the log up to here. */
+  horizon: number;
+  records: number;
+}
+
+export class TombstonePurger {
+  constructor(
+    private readonly db: Db,
+    private readonly now: () => Date,
+  ) {}
+
+  /** The log position every device that is not revoked has applied (0 while one has never pulled). */
+  async horizon(): Promise<number> {
+    const result: unknown = await this.db.execute(sql`select coalesce(min(coalesce(applied_seq, 0)), 0) as h from devices where revoked_at is null`);
+    return Number((result as { rows: { h: string | number }[] }).rows[0]?.h ?? 0);
+  }
+
+  /** Purges what can go now, round after round until nothing more can. */
+  async purge(): Promise<PurgeResult> {
+    const horizon = await this.horizon();
+    let records = 0;
+    if (horizon > 0) {
+      for (;;) {
+        const n = await this.round(horizon);
+        records += n;
+        // Purging children lets their parents go in the next round.
+        if (n === 0) break;
+      }
+    }
+    await this.db.insert(syncPurges).values({ horizon, records, ranAt: this.now() });
+    return { horizon, records };
+  }
+
+  private async round(horizon: number): Promise<number> {
+    return this.db.transaction(async (tx) => {
+      await tx.execute(sql`select pg_advisory_xact_lock(${PUSH_LOCK})`);
+      const found: unknown = await tx.execute(sql`
+        select r.tbl, r.row_id, r.created_by_account, d.value
+        from sync_records r
+        join sync_fields d on d.tbl = r.tbl and d.row_id = r.row_id and d.field = ${TOMBSTONE_FIELD}
+        where r.purged_seq is null and d.value is not null and d.value <> 'null' and d.seq <= ${horizon}
+          and not exists (select 1 from sync_conflicts c where c.tbl = r.tbl and c.row_id = r.row_id and c.resolved_seq is null)
+          and not exists (select 1 from sync_records k where k.purged_seq is null and k.parent_row_id = r.row_id and not (k.tbl = r.tbl and k.row_id = r.row_id))
+          and r.tbl not in (select json_array_elements_text(${JSON.stringify([...NEVER_PURGED])}::json))
+        order by r.tbl, r.row_id
+        limit ${PURGE_BATCH}`);
+      const rows = (found as { rows: { tbl: string; row_id: string; created_by_account: string; value: string }[] }).rows;
+      if (rows.length === 0) return 0;
+      const keys = JSON.stringify(rows.map((r) => ({ tbl: r.tbl, row_id: r.row_id })));
+      const target = sql`(select x.tbl, x.row_id from json_to_recordset(${keys}::json) as x(tbl text, row_id text))`;
+      await tx.execute(sql`delete from sync_ops where (tbl, row_id) in ${target}`);
+      await tx.execute(sql`delete from sync_fields where (tbl, row_id) in ${target}`);
+      await tx.execute(sql`delete from sync_conflicts where (tbl, row_id) in ${target}`);
+      // One marker per record, in the log: what laptops pull to remove theirs.
+      const at = this.now();
+      const markers = rows.map((r, i) => ({
+        i,
+        op_id: uuidv7(),
+        tbl: r.tbl,
+        row_id: r.row_id,
+        field: PURGE_FIELD,
+        value: r.value,
+        hlc: hlcToString({ millis: at.getTime(), counter: i % 0xffff, node: SERVICE_NODE }),
+        device_id: SERVICE_NODE,
+        user_id: SERVICE_NODE,
+        account_id: r.created_by_account,
+      }));
+      const inserted: unknown = await tx.execute(sql`
+        insert into sync_ops (op_id, tbl, row_id, field, value, hlc, device_id, user_id, account_id, base, received_at)
+        select x.op_id, x.tbl, x.row_id, x.field, x.value, x.hlc, x.device_id, x.user_id, x.account_id, null, ${at.toISOString()}::timestamptz
+        from json_to_recordset(${JSON.stringify(markers)}::json) as x(i int, op_id text, tbl text, row_id text, field text, value text, hlc text, device_id text, user_id text, account_id text)
+        order by x.i
+        returning tbl, row_id, seq`);
+      const seqs = (inserted as { rows: { tbl: string; row_id: string; seq: string | number }[] }).rows;
+      await tx.execute(sql`
+        update sync_records r set purged_seq = x.seq
+        from json_to_recordset(${JSON.stringify(seqs.map((s) => ({ tbl: s.tbl, row_id: s.row_id, seq: Number(s.seq) })))}::json) as x(tbl text, row_id text, seq bigint)
+        where r.tbl = x.tbl and r.row_id = x.row_id`);
+      return rows.length;
+    });
+  }
+}
