@@ -126,6 +126,42 @@ test('two laptops fill one assessment offline, sync through the central service,
       await openAssessment(page);
       await expect(item(page, 'ceo_vision').getByLabel('5 — 목표·로드맵·예산을 직접 정하고 정기 점검')).toBeChecked();
     }
+
+    // A contact deleted on Kim's laptop while Lee, offline, corrects its phone: a conflict both see; Lee restores it.
+    const company = { brn: VALID_BRN, name: '한빛정밀', representative: '김대표', region: '41', address: '', ksicCode: '29171', industryName: '', employees: 40, foundedOn: null, notes: '', financials: [] };
+    const invoke = (page: Page, name: string, input: unknown) =>
+      page.evaluate(
+        async ([n, i]) => {
+          const r = (await window.dx.invoke(n as string, i)) as { ok: boolean; value: unknown };
+          if (!r.ok) throw new Error(`${n as string}: ${JSON.stringify(r)}`);
+          return r.value;
+        },
+        [name, input] as const,
+      );
+    const contactsOf = async (page: Page) => ((await invoke(page, 'companies.get', { id: companyId })) as { contacts: { id: string; name: string; role: string; phone: string; email: string }[] }).contacts;
+    await invoke(a, 'companies.update', { ...company, id: companyId, contacts: [{ name: '박담당', role: '생산관리', phone: '031-400-1000', email: '' }] });
+    await syncNow(a);
+    await syncNow(b);
+    const [contact] = await contactsOf(b);
+    await central.stop();
+    await invoke(a, 'companies.update', { ...company, id: companyId, contacts: [] });
+    await invoke(b, 'companies.update', { ...company, id: companyId, contacts: [{ ...contact, phone: '031-400-2000' }] });
+    await central.start();
+    await syncNow(a);
+    await syncNow(b);
+    await syncNow(a);
+    for (const page of [a, b]) await expect(page.getByTestId('sync-indicator')).toHaveText('충돌 1건');
+    await expect(conflicts).toContainText('삭제와 수정이 엇갈림');
+    await expect(conflicts).toContainText('복원 (수정 내용 유지)');
+    await b.screenshot({ path: testInfo.outputPath('delete-race.png'), fullPage: true });
+    await conflicts.getByRole('row').nth(1).getByRole('button', { name: '복원', exact: true }).click();
+    await expect(b.getByText('해결할 충돌이 없습니다')).toBeVisible();
+    await syncNow(b);
+    await syncNow(a);
+    for (const page of [a, b]) {
+      await expect(page.getByTestId('sync-indicator')).toHaveText('동기화됨');
+      expect(await contactsOf(page)).toEqual([{ ...contact, phone: '031-400-2000' }]);
+    }
   } finally {
     await office.close();
     await central.stop();
