@@ -119,6 +119,8 @@ async function main(): Promise<void> {
     // Local changes leave the laptop soon after they are made (a pulled page does not start another round).
     if (!services?.syncRunner.status().running) services?.syncRunner.kick();
   });
+  // A company removed from this laptop (no longer assigned to its pair): the open pages stop showing it.
+  services.syncScope.onRemoved((tables) => mainWindow?.webContents.send('dx:event', 'data.changed', { tables: [...tables] }));
   services.syncRunner.start();
   mainWindow = createWindow(paths);
   // The full integrity check reads every page: run it once the window is up, not before.

@@ -14,6 +14,7 @@ import { WorklistService } from './worklist.ts';
 import { SyncService } from './sync.ts';
 import { SyncRunner, type SyncRunnerOptions } from './sync-runner.ts';
 import { DivergenceCheck } from './sync-divergence.ts';
+import { ScopeCheck } from './sync-scope.ts';
 import { ProjectService, PROJECT_TABLES } from './projects.ts';
 import path from 'node:path';
 import { localToday } from '#shared/domain/dates';
@@ -65,6 +66,8 @@ export interface AppServices {
   postbuild: PostbuildService;
   worklist: WorklistService;
   sync: SyncService;
+  /** Removes organisations this laptop may no longer hold; the runner runs it after each round. */
+  syncScope: ScopeCheck;
   syncRunner: SyncRunner;
   certificates: CertificateService;
   keys: KeyStore;
@@ -111,7 +114,8 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
   const fontsDir = opts.fontsDir ?? path.resolve(opts.migrationsFolder, '..', '..', 'assets', 'fonts');
   const sync = new SyncService(database.sqlite, mutations, settings.deviceId(), opts.logger, now, files);
   const divergence = new DivergenceCheck(database.sqlite, sync, settings.deviceId(), opts.logger);
-  const syncRunnerRef = new SyncRunner(sync, settings, opts.secretProtector ?? null, opts.logger, { divergence, ...opts.sync, now });
+  const scope = new ScopeCheck(database.sqlite, sync, () => mutations.tableNames(), opts.logger, search, files);
+  const syncRunnerRef = new SyncRunner(sync, settings, opts.secretProtector ?? null, opts.logger, { divergence, scope, ...opts.sync, now });
   const keys = new KeyStore(opts.keysDir ?? path.join(path.dirname(opts.dbFile), 'keys'), opts.secretProtector ?? null);
   return {
     database,
@@ -128,6 +132,7 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
     postbuild: new PostbuildService(database.sqlite, mutations, projects, files, today),
     worklist: new WorklistService(database.sqlite, settings, today),
     sync,
+    syncScope: scope,
     syncRunner: syncRunnerRef,
     certificates: new CertificateService(database.sqlite, mutations, files, keys, fontsDir, () => settings.get('issuing_office') ?? 'DXM', today),
     keys,

@@ -12,6 +12,23 @@ import type { Tx } from './mutations.ts';
 
 export const MAX_ATTACHMENT_BYTES = 15 * 1024 * 1024;
 
+/** The records that refer to an attachment by its id: its file is needed while one of them is on this laptop. */
+export const ATTACHMENT_REFERENCES: readonly { tbl: string; column: string }[] = [
+  { tbl: 'answer_evidence', column: 'attachment_id' },
+  { tbl: 'visit_photos', column: 'attachment_id' },
+  { tbl: 'project_photos', column: 'attachment_id' },
+];
+
+/** The records that refer to a file by its hash, with no attachment row (a signed certificate's PDF). */
+export const FILE_HASH_REFERENCES: readonly { tbl: string; column: string }[] = [{ tbl: 'certificates', column: 'pdf_sha256' }];
+
+/**
+ * SQL condition on `attachments` rows: a record on this laptop refers to it. Attachment rows are shared
+ * registry data every laptop receives; the bytes are fetched only for those its own records use, so a
+ * company's photos do not travel to laptops that do not hold the company (and leave with it).
+ */
+export const ATTACHMENT_IN_USE = `id IN (${ATTACHMENT_REFERENCES.map((r) => `SELECT "${r.column}" FROM "${r.tbl}"`).join(' UNION ')})`;
+
 const SIGNATURES: { mime: string; test: (b: Buffer) => boolean }[] = [
   { mime: 'image/jpeg', test: (b) => b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff },
   { mime: 'image/png', test: (b) => b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) },
@@ -66,6 +83,14 @@ export class AttachmentStore {
   putVerified(sha256: string, bytes: Buffer): boolean {
     if (crypto.createHash('sha256').update(bytes).digest('hex') !== sha256) return false;
     this.writeOnce(bytes);
+    return true;
+  }
+
+  /** Deletes the file (sync-scope.ts: nothing on this laptop refers to it any more); false if it was not here. */
+  remove(sha256: string): boolean {
+    const file = path.join(this.dir, sha256);
+    if (!fs.existsSync(file)) return false;
+    fs.rmSync(file, { force: true });
     return true;
   }
 

@@ -31,7 +31,7 @@ export function createHandlers(s: AppServices): Handlers {
     'sync.status': () => {
       const q = s.sync.status();
       const r = s.syncRunner.status();
-      return { ...r, pending: q.pending, oldestPendingAt: q.oldestPendingAt, rejected: q.rejected, openConflicts: q.openConflicts, lastSuccessAt: q.lastSuccessAt, missingFiles: q.missingFiles, filesToSend: q.filesToSend, clockSkewMs: q.clockSkewMs, stuck: s.syncRunner.stuck() };
+      return { ...r, pending: q.pending, oldestPendingAt: q.oldestPendingAt, rejected: q.rejected, openConflicts: q.openConflicts, lastSuccessAt: q.lastSuccessAt, missingFiles: q.missingFiles, filesToSend: q.filesToSend, clockSkewMs: q.clockSkewMs, stuck: s.syncRunner.stuck(), scopeRemoval: s.syncRunner.scopeRemoval() };
     },
     'sync.enrol': ({ serverUrl, code, deviceName }) => s.syncRunner.enrol(serverUrl, code, deviceName),
     'sync.disconnect': () => {

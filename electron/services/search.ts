@@ -47,6 +47,15 @@ export class SearchIndex {
     this.insGram.run(rowid, [...new Set(all.flatMap(shortGrams))].join(' '));
   }
 
+  /** Drops one entity's document (an organisation removed from this laptop, sync-scope.ts). */
+  remove(entityId: string): void {
+    const found = this.findDoc.get(entityId) as { rowid: number; signature: string } | undefined;
+    if (!found) return;
+    this.delTri.run(found.rowid);
+    this.delGram.run(found.rowid);
+    this.sqlite.prepare('DELETE FROM search_docs WHERE rowid = ?').run(found.rowid);
+  }
+
   /**
    * SQL (and parameters) selecting the ids of `entity` rows that match every term of `query`, to use as
    * `id IN (…)`; null when the query has no terms.

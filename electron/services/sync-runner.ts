@@ -2,13 +2,15 @@
  * Runs sync in the background: enrolment with the central service, the device's credentials (protected by
  * the OS key store where there is one), a token that is renewed when it runs out, a round every minute
  * and shortly after local changes, and retries with backoff — for ever, never marking a failed batch done.
- * After a successful round, now and then (or when asked), a divergence check compares this laptop with the
- * server and repairs what drifted apart (sync-divergence.ts).
+ * After a successful round, a scope check removes the organisations this laptop may no longer hold (a company
+ * taken away from its pair, sync-scope.ts); now and then (or when asked), a divergence check compares this
+ * laptop with the server and repairs what drifted apart (sync-divergence.ts).
  */
 import { AppError } from '#shared/contract/errors';
 import type { Logger } from './logger.ts';
 import type { SecretProtector } from './keystore.ts';
 import type { DivergenceCheck, DivergenceSummary } from './sync-divergence.ts';
+import type { ScopeCheck, ScopeSummary } from './sync-scope.ts';
 import type { Settings } from './settings.ts';
 import { httpTransport, TransportError, type SyncTransport } from './sync-transport.ts';
 import type { SyncResult, SyncService } from './sync.ts';
@@ -21,6 +23,12 @@ export const STUCK_AFTER_MS = 60 * 60_000;
 /** How often a round also checks for divergence: a full digest costs the server a read of every readable head. */
 export const DIVERGENCE_INTERVAL_MS = 12 * 60 * 60_000;
 const DIVERGENCE_KEY = 'sync_divergence_checked_at';
+/**
+ * How often a round also asks which organisations this laptop may hold: the answer costs the service a read
+ * of the caller's organisations' facts (about 0.2 s for a mentor whose region has 2,000 of them), and nobody
+ * waits for a removal, so not every minute. The first round after the app starts always asks.
+ */
+export const SCOPE_INTERVAL_MS = 10 * 60_000;
 
 export interface RunnerState {
   connected: boolean;
@@ -39,6 +47,18 @@ export interface SyncRunnerOptions {
   transport?: SyncTransport;
   /** Compares with the server after successful rounds (none: never). */
   divergence?: DivergenceCheck;
+  /** Removes organisations outside this laptop's scope after successful rounds (none: never). */
+  scope?: ScopeCheck;
+  /** At most one scope check per this many ms (default SCOPE_INTERVAL_MS; 0: after every round). */
+  scopeIntervalMs?: number;
+}
+
+/** Organisations the last scope check that removed any took off this laptop, for the sync screen. */
+export interface ScopeRemoval {
+  companies: number;
+  suppliers: number;
+  /** When (ISO). */
+  at: string;
 }
 
 export class SyncRunner {
@@ -50,6 +70,9 @@ export class SyncRunner {
   /** A check was asked for: the next round runs one whatever the interval says. */
   private divergenceWanted = false;
   private lastDivergence: DivergenceSummary | null = null;
+  private lastRemoval: ScopeRemoval | null = null;
+  /** When the last scope check answered (ms); null: none yet, or one that kept something for unsent changes. */
+  private lastScopeAt: number | null = null;
 
   constructor(
     private readonly sync: SyncService,
@@ -149,6 +172,8 @@ export class SyncRunner {
         const transport = this.transport();
         const r = await this.sync.syncOnce(transport);
         this.state = { ...this.state, lastError: null, failures: 0 };
+        // Before the divergence check: records about to leave this laptop would only show there as differences.
+        await this.checkScope(transport);
         await this.maybeCheckDivergence(transport);
         return r;
       } catch (err) {
@@ -166,6 +191,34 @@ export class SyncRunner {
     } finally {
       this.inFlight = null;
     }
+  }
+
+  /**
+   * After a successful round, when one is due: removes what this laptop may no longer hold. A failed check
+   * does not fail the round and removes nothing it had not finished (each organisation goes in its own
+   * transaction); the next round asks again, as it does while an organisation is kept for unsent changes.
+   */
+  private async checkScope(transport: SyncTransport): Promise<ScopeSummary | null> {
+    const check = this.opts.scope;
+    if (!check) return null;
+    if (this.lastScopeAt !== null && this.now() - this.lastScopeAt < (this.opts.scopeIntervalMs ?? SCOPE_INTERVAL_MS)) return null;
+    try {
+      const summary = await check.run(transport);
+      this.lastScopeAt = summary.kept.some((k) => k.reason === 'pending') ? null : this.now();
+      if (summary.removed.length > 0) {
+        const count = (kind: string) => summary.removed.filter((o) => o.kind === kind).length;
+        this.lastRemoval = { companies: count('company'), suppliers: count('supplier'), at: new Date(this.now()).toISOString() };
+      }
+      return summary;
+    } catch (err) {
+      this.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'sync scope check failed; the next round tries again');
+      return null;
+    }
+  }
+
+  /** What the last scope check that removed anything removed (since the app started), or null. */
+  scopeRemoval(): ScopeRemoval | null {
+    return this.lastRemoval;
   }
 
   /**

@@ -12,6 +12,7 @@ import {
   pullResponse,
   pushResponse,
   recordsResponse,
+  scopeResponse,
   serverOp,
   type ChangeOp,
   type ConflictRecord,
@@ -21,6 +22,7 @@ import {
   type PushResponse,
   type RecordRef,
   type RecordsResponse,
+  type ScopeResponse,
   type ServerOp,
 } from '#shared/sync/protocol';
 
@@ -35,6 +37,8 @@ export interface SyncTransport {
   digest?(request: DigestRequest): Promise<DigestResponse>;
   /** The server's current heads of these records (at most MAX_RECORDS_REQUEST), with their open conflicts. */
   records?(refs: RecordRef[]): Promise<RecordsResponse>;
+  /** The organisations this laptop may still hold (null: no restriction); it removes the others (sync-scope.ts). */
+  scope?(): Promise<ScopeResponse>;
   blobs?: BlobTransport;
   /** The service's time as its last answer gave it (ms), or null: how far this laptop's clock is off. */
   serverDate?(): number | null;
@@ -171,6 +175,9 @@ export function httpTransport(opts: HttpTransportOptions): SyncTransport {
     async records(refs) {
       return recordsResponse.parse(await request('POST', '/api/sync/records', { records: refs }));
     },
+    async scope() {
+      return scopeResponse.parse(await request('GET', '/api/sync/scope'));
+    },
     blobs,
   };
 }
@@ -188,6 +195,11 @@ export class MemoryServer {
   readonly conflicts: ConflictRecord[] = [];
   private readonly byOpId = new Map<string, number>();
   readonly heads = new Map<string, FieldHead>();
+  /**
+   * What the scope check answers (this server has no accounts): the organisations a laptop may hold, or null
+   * for no restriction. Tests set it to take a company away from a laptop.
+   */
+  scopeOrgIds: string[] | null = null;
 
   /** Simulates restoring the server from a backup taken when it had `seq` ops: everything after is lost. */
   restoreTo(seq: number): void {
@@ -352,6 +364,7 @@ export class MemoryServer {
       pull: (after, limit) => Promise.resolve(structuredClone(this.pullSync(after, limit))),
       digest: (req) => Promise.resolve(structuredClone(this.digestSync(structuredClone(req)))),
       records: (refs) => Promise.resolve(structuredClone(this.recordsSync(structuredClone(refs)))),
+      scope: () => Promise.resolve({ orgIds: this.scopeOrgIds === null ? null : [...this.scopeOrgIds] }),
       serverDate: () => this.serverNow?.() ?? null,
       blobs,
     };

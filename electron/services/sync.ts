@@ -14,7 +14,7 @@ import { CLOCK_TOLERANCE_MS } from '#shared/sync/hlc';
 import { MAX_PULL_OPS, MAX_PUSH_BYTES, MAX_PUSH_OPS, PURGE_FIELD, type ChangeOp, type ConflictRecord, type ServerOp } from '#shared/sync/protocol';
 import type { Logger } from './logger.ts';
 import type { MutationLayer, SqlValue } from './mutations.ts';
-import type { AttachmentStore } from './attachments.ts';
+import { ATTACHMENT_IN_USE, type AttachmentStore } from './attachments.ts';
 import { TransportError, type BlobTransport, type SyncTransport } from './sync-transport.ts';
 
 const CURSOR_KEY = 'sync_cursor';
@@ -105,7 +105,7 @@ export class SyncService {
   /** Content hashes the records on this laptop refer to (attachments, signed certificate PDFs) with their size when known. */
   private referencedBlobs(): { sha256: string }[] {
     return this.sqlite
-      .prepare(`SELECT sha256 FROM attachments WHERE deleted_at IS NULL UNION SELECT pdf_sha256 FROM certificates WHERE deleted_at IS NULL`)
+      .prepare(`SELECT sha256 FROM attachments WHERE deleted_at IS NULL AND ${ATTACHMENT_IN_USE} UNION SELECT pdf_sha256 FROM certificates WHERE deleted_at IS NULL`)
       .all() as { sha256: string }[];
   }
 

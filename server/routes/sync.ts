@@ -1,16 +1,18 @@
 /**
  * Sync: push a batch of ops, pull the log by server sequence, take a snapshot of the current state, compare
- * digests and fetch the current heads of chosen records (divergence checks). Only an enrolled device syncs
+ * digests and fetch the current heads of chosen records (divergence checks), and say which organisations the
+ * caller may still hold (scope checks). Only an enrolled device syncs
  * (a device token of an enabled user on a device that is not revoked).
  */
 import crypto from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { digestRequest, MAX_PULL_OPS, pullRequest, pushRequest, recordsRequest } from '#shared/sync/protocol';
+import { digestRequest, MAX_PULL_OPS, pullRequest, pushRequest, recordsRequest, scopeRequest } from '#shared/sync/protocol';
 import type { Principal } from '../auth/service.ts';
 import { authenticate, type ServerContext } from '../context.ts';
 import { apiError } from '../errors.ts';
 import { SyncDigest } from '../sync/digest.ts';
+import { SyncScope } from '../sync/scope-check.ts';
 import { parse } from '../validation.ts';
 
 /**
@@ -85,5 +87,16 @@ export function syncRoutes(app: FastifyInstance, ctx: ServerContext): void {
     const p = await device(request);
     const body = parse(recordsRequest.strict(), request.body);
     return digests.records(p, body.records, request.log);
+  });
+
+  const scope = new SyncScope(ctx.database.db, ctx.sync);
+
+  // The organisations the caller may hold: a laptop removes the others (a company taken away from its pair).
+  app.get('/api/sync/scope', { config }, async (request) => {
+    const p = await device(request);
+    parse(scopeRequest, request.query ?? {});
+    const orgIds = await scope.orgIds(p);
+    request.log.info({ deviceId: p.deviceId, userId: p.userId, orgs: orgIds?.length ?? null }, 'sync scope');
+    return { orgIds };
   });
 }

@@ -31,6 +31,11 @@ export const syncContract = {
       clockSkewMs: z.number(),
       /** The queue has waited over an hour while rounds fail. */
       stuck: z.boolean(),
+      /**
+       * What the last scope check that removed anything took off this laptop since the app started: companies no
+       * longer assigned to its pair, suppliers it may no longer see (ISO time); null when none was removed.
+       */
+      scopeRemoval: z.object({ companies: z.number(), suppliers: z.number(), at: z.string() }).nullable(),
     }),
   ),
   /** Enrols this laptop with a one-time code from the central office. */

@@ -158,3 +158,21 @@ export const recordsResponse = z.object({
   absent: z.array(recordRef),
 });
 export type RecordsResponse = z.infer<typeof recordsResponse>;
+
+/*
+ * Scope checks. Pull stops sending a company's records once it is taken away from the caller's pair, but
+ * what the laptop already holds stays there; the laptop asks which organisations it may still hold and
+ * removes the others (electron/services/sync-scope.ts).
+ */
+
+/** The scope request takes no parameters: the answer depends only on the caller. */
+export const scopeRequest = z.strictObject({});
+
+export const scopeResponse = z.object({
+  /**
+   * The organisations whose org-scoped records the caller may read — the same rule as pull — sorted; null
+   * when nothing is restricted (an administrator reads every organisation).
+   */
+  orgIds: z.array(z.string()).nullable(),
+});
+export type ScopeResponse = z.infer<typeof scopeResponse>;

@@ -3,7 +3,7 @@
  * resolve conflicts (keep / take the other / merge the texts) and see changes the server refused.
  */
 import { Alert, Badge, Button, Card, Group, Modal, SimpleGrid, Stack, Table, Text, TextInput, Textarea, Title } from '@mantine/core';
-import { IconAlertTriangle, IconCloudCheck, IconRefresh } from '@tabler/icons-react';
+import { IconAlertTriangle, IconCloudCheck, IconInfoCircle, IconRefresh } from '@tabler/icons-react';
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -103,6 +103,17 @@ export function SyncPage() {
       {s.stuck && (
         <Alert color="red" icon={<IconAlertTriangle aria-hidden />} title={t('stuckTitle')}>
           {t('stuckBody', { since: s.oldestPendingAt ? formatDateTime(s.oldestPendingAt, lang) : '' })}
+        </Alert>
+      )}
+      {s.scopeRemoval && (
+        <Alert color="blue" icon={<IconInfoCircle aria-hidden />} title={t('scopeRemoval.title')} data-testid="scope-removal">
+          {[
+            s.scopeRemoval.companies > 0 ? t('scopeRemoval.companies', { count: s.scopeRemoval.companies, formatted: formatNumber(s.scopeRemoval.companies, lang) }) : null,
+            s.scopeRemoval.suppliers > 0 ? t('scopeRemoval.suppliers', { count: s.scopeRemoval.suppliers, formatted: formatNumber(s.scopeRemoval.suppliers, lang) }) : null,
+            t('scopeRemoval.when', { at: formatDateTime(s.scopeRemoval.at, lang) }),
+          ]
+            .filter(Boolean)
+            .join(' ')}
         </Alert>
       )}
       {!s.connected ? (
