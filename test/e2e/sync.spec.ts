@@ -132,8 +132,8 @@ test('two laptops fill one assessment offline, sync through the central service,
     const invoke = (page: Page, name: string, input: unknown) =>
       page.evaluate(
         async ([n, i]) => {
-          const r = (await window.dx.invoke(n as string, i)) as { ok: boolean; value: unknown };
-          if (!r.ok) throw new Error(`${n as string}: ${JSON.stringify(r)}`);
+          const r = (await window.dx.invoke(n, i)) as { ok: boolean; value: unknown };
+          if (!r.ok) throw new Error(`${n}: ${JSON.stringify(r)}`);
           return r.value;
         },
         [name, input] as const,
