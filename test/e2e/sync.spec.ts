@@ -18,8 +18,12 @@ async function enrol(page: Page, serverUrl: string, code: string, name: string) 
 
 async function syncNow(page: Page) {
   await page.getByRole('link', { name: '동기화', exact: true }).click();
+  // The previous round's message may still be on screen: close it first, so the one awaited is this round's.
+  const done = page.getByRole('alert').filter({ hasText: /^보냄 \d+건 · 받음 \d+건/ });
+  for (const n of await done.all()) await n.getByRole('button', { name: '닫기' }).click({ timeout: 2000 }).catch(() => undefined);
+  await expect(done).toHaveCount(0);
   await page.getByRole('button', { name: '지금 동기화' }).click();
-  await expect(page.getByText(/^보냄 \d+건 · 받음 \d+건$/).last()).toBeVisible();
+  await expect(done.last()).toBeVisible();
   await expect(page.getByTestId('sync-pending')).toContainText('0');
 }
 
