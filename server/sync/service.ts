@@ -533,26 +533,30 @@ export class SyncService {
         .set({ appliedSeq: sql`greatest(coalesce(${devices.appliedSeq}, 0), ${after})` })
         .where(eq(devices.id, principal.deviceId));
     }
-    const page = await this.db
-      .select({
-        seq: syncOps.seq,
-        opId: syncOps.opId,
-        tbl: syncOps.tbl,
-        rowId: syncOps.rowId,
-        field: syncOps.field,
-        value: syncOps.value,
-        hlc: syncOps.hlc,
-        deviceId: syncOps.deviceId,
-        userId: syncOps.userId,
-        base: syncOps.base,
-        orgId: syncRecords.orgId,
-        ownerAccount: syncRecords.ownerAccount,
-      })
-      .from(syncOps)
-      .innerJoin(syncRecords, and(eq(syncRecords.tbl, syncOps.tbl), eq(syncRecords.rowId, syncOps.rowId)))
-      .where(gt(syncOps.seq, after))
-      .orderBy(asc(syncOps.seq))
-      .limit(limit + 1);
+    // The page comes back as one JSON text, not 5,000 rows of twelve columns: decoding each column of each
+    // row in the driver cost more than the query (a third of a pull on embedded PGlite).
+    const [found] = await rawRows<{ page: string | null }>(
+      this.db,
+      sql`select json_agg(json_build_array(p.seq, p.op_id, p.tbl, p.row_id, p.field, p.value, p.hlc, p.device_id, p.user_id, p.base, p.org_id, p.owner_account) order by p.seq)::text as page
+          from (select o.seq, o.op_id, o.tbl, o.row_id, o.field, o.value, o.hlc, o.device_id, o.user_id, o.base, r.org_id, r.owner_account
+                from ${syncOps} o join ${syncRecords} r on r.tbl = o.tbl and r.row_id = o.row_id
+                where o.seq > ${after} order by o.seq limit ${limit + 1}) p`,
+    );
+    type PageRow = [number, string, string, string, string, string | null, string, string, string, string | null, string | null, string];
+    const page = ((found?.page ? JSON.parse(found.page) : []) as PageRow[]).map(([seq, opId, tbl, rowId, field, value, hlc, deviceId, userId, base, orgId, ownerAccount]) => ({
+      seq: Number(seq),
+      opId,
+      tbl,
+      rowId,
+      field,
+      value,
+      hlc,
+      deviceId,
+      userId,
+      base,
+      orgId,
+      ownerAccount,
+    }));
     const more = page.length > limit;
     const examined = page.slice(0, limit);
     const cursor = examined.at(-1)?.seq ?? after;
