@@ -30,6 +30,14 @@ async function rawRows<T>(q: Q, query: SQL): Promise<T[]> {
   const result: unknown = await q.execute(query);
   return (result as { rows: T[] }).rows;
 }
+/**
+ * The rows of `query` as objects, fetched as one JSON text: decoding every column of thousands of rows in the
+ * driver cost more than the queries themselves on embedded PGlite. Column aliases name the keys.
+ */
+async function jsonRows<T>(q: Q, query: SQL): Promise<T[]> {
+  const [r] = await rawRows<{ rows: string | null }>(q, sql`select json_agg(t)::text as rows from (${query}) t`);
+  return r?.rows ? (JSON.parse(r.rows) as T[]) : [];
+}
 type PushResult = PushResponse['results'][number];
 type RejectReason = Extract<PushResult, { status: 'rejected' }>['reason'];
 
@@ -194,11 +202,11 @@ export class SyncService {
     const stored = new Map<string, number>();
     // One JSON parameter, not one per op: a list of 2,000 literals cost more to plan than the lookup itself.
     const opIds = JSON.stringify([...new Set(ops.map((o) => o.opId))]);
-    for (const r of await tx
-      .select({ opId: syncOps.opId, seq: syncOps.seq })
-      .from(syncOps)
-      .where(sql`${syncOps.opId} in (select json_array_elements_text(${opIds}::json))`)) {
-      stored.set(r.opId, r.seq);
+    for (const r of await jsonRows<{ opId: string; seq: number }>(
+      tx,
+      sql`select op_id as "opId", seq from ${syncOps} where ${syncOps.opId} in (select json_array_elements_text(${opIds}::json))`,
+    )) {
+      stored.set(r.opId, Number(r.seq));
     }
 
     // Ops to decide, grouped per record in order of first appearance; an op id repeated in the batch is
@@ -243,10 +251,11 @@ export class SyncService {
     }
     const known = new Map<string, RecordRow>();
     if (wanted.size > 0) {
-      const found = await tx
-        .select({ tbl: syncRecords.tbl, rowId: syncRecords.rowId, orgId: syncRecords.orgId, parentRowId: syncRecords.parentRowId, ownerAccount: syncRecords.ownerAccount, purgedSeq: syncRecords.purgedSeq })
-        .from(syncRecords)
-        .where(rowTuples(syncRecords.tbl, syncRecords.rowId, [...wanted.values()]));
+      const found = await jsonRows<RecordRow>(
+        tx,
+        sql`select tbl, row_id as "rowId", org_id as "orgId", parent_row_id as "parentRowId", owner_account as "ownerAccount", purged_seq as "purgedSeq"
+            from ${syncRecords} where ${rowTuples(syncRecords.tbl, syncRecords.rowId, [...wanted.values()])}`,
+      );
       for (const r of found) known.set(key(r.tbl, r.rowId), r);
     }
 
@@ -384,9 +393,9 @@ export class SyncService {
     const receivedAt = this.now();
     // One JSON parameter instead of eleven per op: building and binding thousands of parameters cost more
     // than the insert. Sequence numbers are drawn in batch order (`i`).
-    const inserted = await rawRows<{ op_id: string; seq: string | number }>(
+    const [inserted] = await rawRows<{ rows: string }>(
       tx,
-      sql`insert into ${syncOps} (op_id, tbl, row_id, field, value, hlc, device_id, user_id, account_id, base, received_at)
+      sql`with ins as (insert into ${syncOps} (op_id, tbl, row_id, field, value, hlc, device_id, user_id, account_id, base, received_at)
           select x.op_id, x.tbl, x.row_id, x.field, x.value, x.hlc, x.device_id, x.user_id, ${actor.accountId}, x.base, ${receivedAt.toISOString()}::timestamptz
           from json_to_recordset(${JSON.stringify(
             accepted.map((i, n) => {
@@ -395,9 +404,10 @@ export class SyncService {
             }),
           )}::json) as x(i int, op_id text, tbl text, row_id text, field text, value text, hlc text, device_id text, user_id text, base text)
           order by x.i
-          returning op_id, seq`,
+          returning op_id, seq)
+          select json_agg(json_build_array(op_id, seq))::text as rows from ins`,
     );
-    const seqOf = new Map(inserted.map((r) => [r.op_id, Number(r.seq)]));
+    const seqOf = new Map((JSON.parse(inserted?.rows ?? '[]') as [string, number][]).map(([opId, seq]) => [opId, Number(seq)]));
 
     // New records.
     const newRecords = new Map<string, { record: RecordRow; seq: number }>();
@@ -421,8 +431,12 @@ export class SyncService {
     // Merge into the field heads, in batch order, with the shared merge.
     const touched = [...new Map(accepted.map((i) => [key((ops[i] as ChangeOp).tbl, (ops[i] as ChangeOp).rowId), { tbl: (ops[i] as ChangeOp).tbl, rowId: (ops[i] as ChangeOp).rowId }])).values()];
     const heads = new Map<string, FieldHead & { seq: number }>();
-    for (const h of await tx.select().from(syncFields).where(rowTuples(syncFields.tbl, syncFields.rowId, touched))) {
-      heads.set(fieldKey(h.tbl, h.rowId, h.field), { value: h.value, hlc: h.hlc, opId: h.opId, deviceId: h.deviceId, userId: h.userId, seq: h.seq });
+    for (const h of await jsonRows<FieldHead & { tbl: string; rowId: string; field: string; seq: number }>(
+      tx,
+      sql`select tbl, row_id as "rowId", field, value, hlc, op_id as "opId", device_id as "deviceId", user_id as "userId", seq
+          from ${syncFields} where ${rowTuples(syncFields.tbl, syncFields.rowId, touched)}`,
+    )) {
+      heads.set(fieldKey(h.tbl, h.rowId, h.field), { value: h.value, hlc: h.hlc, opId: h.opId, deviceId: h.deviceId, userId: h.userId, seq: Number(h.seq) });
     }
     const openConflicts = new Set<string>();
     for (const c of await tx
