@@ -17,7 +17,7 @@
  *
  * Rate limits are raised for the run (a load test from one address and one device would otherwise be
  * refused with 429 by design). Prints a table and writes bench/results/sync-<date>.json and sync-latest.json.
- *   tsx bench/sync.ts [--changes 100000] [--devices 500] [--rounds 3]
+ *   tsx bench/sync.ts [--changes 100000] [--devices 500] [--rounds 3] [--only pglite|postgres]
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -485,7 +485,9 @@ async function main(): Promise<void> {
   const started = performance.now();
   try {
     const source = await seedSource(root);
-    const backends = [pglite, ...(pgUrl ? [postgres(pgUrl)] : [])];
+    const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
+    const backends = [pglite, ...(pgUrl ? [postgres(pgUrl)] : [])].filter((b) => !only || b.name === only);
+    if (backends.length === 0) throw new Error(`no backend to run (--only ${only}; PostgreSQL needs BENCH_DATABASE_URL or TEST_DATABASE_URL)`);
     const results: Result[] = [];
     for (const b of backends) {
       const t = performance.now();
