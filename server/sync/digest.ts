@@ -15,9 +15,9 @@ import { DIGEST_BUCKETS, DigestTree, differingBuckets, recordKey, type DigestHas
 import { MAX_DIGEST_RECORDS, PURGE_FIELD, type DigestResponse, type RecordRef, type RecordsResponse } from '#shared/sync/protocol';
 import type { Principal } from '../auth/service.ts';
 import type { Db } from '../db/index.ts';
-import { syncConflicts, syncFields, syncOps, syncRecords } from '../db/schema.ts';
+import { syncFields, syncOps, syncRecords } from '../db/schema.ts';
 import { canAccessOrg, type Actor } from './authorize.ts';
-import { conflictView, PUSH_LOCK, rowTuples, type SyncService } from './service.ts';
+import { PUSH_LOCK, rowTuples, type SyncService } from './service.ts';
 
 /** SHA-256 as lowercase hex: the record and bucket hash of the tree (the laptop uses the same). */
 export const sha256Hex: DigestHash = (text) => crypto.createHash('sha256').update(text).digest('hex');
@@ -118,22 +118,7 @@ export class SyncDigest {
     const repaired = await this.repairHeads(visible);
     if (repaired.length > 0) log?.warn({ fields: repaired.length, repaired: repaired.slice(0, 20) }, 'sync: heads that disagreed with the log were rebuilt from it');
 
-    const heads = await this.db
-      .select({ f: syncFields, base: syncOps.base })
-      .from(syncFields)
-      .innerJoin(syncOps, eq(syncOps.opId, syncFields.opId))
-      .where(rowTuples(syncFields.tbl, syncFields.rowId, visible))
-      .orderBy(asc(syncFields.tbl), asc(syncFields.rowId), asc(syncFields.field));
-    const conflicts = await this.db
-      .select()
-      .from(syncConflicts)
-      .where(and(isNull(syncConflicts.resolvedSeq), rowTuples(syncConflicts.tbl, syncConflicts.rowId, visible)))
-      .orderBy(asc(syncConflicts.seq));
-    return {
-      ops: heads.map(({ f, base }) => ({ opId: f.opId, tbl: f.tbl, rowId: f.rowId, field: f.field, value: f.value, hlc: f.hlc, deviceId: f.deviceId, userId: f.userId, base, seq: f.seq })),
-      conflicts: conflicts.map(conflictView),
-      absent,
-    };
+    return { ...(await this.sync.currentState(visible)), absent };
   }
 
   /**

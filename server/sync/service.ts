@@ -637,22 +637,25 @@ export class SyncService {
     const readable = await this.readableFilter(actor, examined);
     const visible = examined.filter(readable);
     if (visible.length === 0) return { ops: [], conflicts: [], cursor, next };
+    return { ...(await this.currentState(visible)), cursor, next };
+  }
+
+  /** The current state of these records: each field's head op (with the base it carried) and the open conflicts. */
+  async currentState(records: { tbl: string; rowId: string }[]): Promise<{ ops: ServerOp[]; conflicts: ConflictRecord[] }> {
     const heads = await this.db
       .select({ f: syncFields, base: syncOps.base })
       .from(syncFields)
       .innerJoin(syncOps, eq(syncOps.opId, syncFields.opId))
-      .where(rowTuples(syncFields.tbl, syncFields.rowId, visible))
+      .where(rowTuples(syncFields.tbl, syncFields.rowId, records))
       .orderBy(asc(syncFields.tbl), asc(syncFields.rowId), asc(syncFields.field));
     const conflicts = await this.db
       .select()
       .from(syncConflicts)
-      .where(and(isNull(syncConflicts.resolvedSeq), rowTuples(syncConflicts.tbl, syncConflicts.rowId, visible)))
+      .where(and(isNull(syncConflicts.resolvedSeq), rowTuples(syncConflicts.tbl, syncConflicts.rowId, records)))
       .orderBy(asc(syncConflicts.seq));
     return {
       ops: heads.map(({ f, base }) => ({ opId: f.opId, tbl: f.tbl, rowId: f.rowId, field: f.field, value: f.value, hlc: f.hlc, deviceId: f.deviceId, userId: f.userId, base, seq: f.seq })),
       conflicts: conflicts.map(conflictView),
-      cursor,
-      next,
     };
   }
 }
