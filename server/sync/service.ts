@@ -18,7 +18,7 @@ import { scopeField } from '#shared/sync/scope';
 import type { Principal } from '../auth/service.ts';
 import type { Db } from '../db/index.ts';
 import { devices, syncConflicts, syncFields, syncOps, syncRecords, users } from '../db/schema.ts';
-import { canRead, canWrite, canWriteField, isWriter, parseJsonString, parseKind, policyOf, type Actor, type OrgFacts, type RecordFacts } from './authorize.ts';
+import { canAccessOrg, canRead, canWrite, canWriteField, isWriter, parseJsonString, parseKind, policyOf, type Actor, type OrgFacts, type RecordFacts } from './authorize.ts';
 import { isLockValue, LOCK_FIELDS, LOCKED_WITH_PARENT } from './locks.ts';
 import { checkSignature, isSignedLock } from './signing.ts';
 
@@ -45,6 +45,8 @@ type RejectReason = Extract<PushResult, { status: 'rejected' }>['reason'];
 export const PUSH_LOCK = 0x44584d53;
 /** Clock skew beyond which a pushed op's clock is logged (never refused). */
 export const DRIFT_LOG_MS = 5 * 60_000;
+/** A non-administrator's pull looks this many pages of the log ahead for ops it may read. */
+export const PULL_WINDOW_PAGES = 20;
 
 export interface DriftLogger {
   warn(obj: Record<string, unknown>, msg: string): void;
@@ -534,8 +536,14 @@ export class SyncService {
   }
 
   /**
-   * One page of the log after `after`: at most `limit` ops examined, of which only those the caller may read
-   * are returned; the cursor is the last sequence examined, so a page of nothing readable still advances.
+   * One page of the log after `after`: at most `limit` ops the caller may read. The cursor is the last
+   * sequence the page covers, so a stretch of nothing readable is passed over, not sent.
+   *
+   * An administrator reads everything: the page is the next `limit` ops. Anyone else reads a few
+   * organisations among many, so the service looks at a window of up to PULL_WINDOW_PAGES × `limit` ops,
+   * decides which of the organisations found there the caller may read (the same rule as always, from the
+   * facts of those organisations only), and fetches only their ops and the global records': a mentor's laptop
+   * no longer receives, page by page, the whole programme's log to keep a few companies.
    */
   async pull(principal: Principal, after: number, limit: number): Promise<{ ops: ServerOp[]; conflicts: ConflictRecord[]; cursor: number; more: boolean; head?: number }> {
     const actor = await this.loadActor(this.db, principal);
@@ -547,6 +555,36 @@ export class SyncService {
         .set({ appliedSeq: sql`greatest(coalesce(${devices.appliedSeq}, 0), ${after})` })
         .where(eq(devices.id, principal.deviceId));
     }
+    // The window: its last sequence, and whether the log goes on after it.
+    const windowSize = actor.role === 'admin' ? limit : limit * PULL_WINDOW_PAGES;
+    const [bounds] = await rawRows<{ last: string | number | null; n: string | number }>(
+      this.db,
+      sql`select max(seq) filter (where n <= ${windowSize}) as last, count(*) as n
+          from (select seq, row_number() over (order by seq) as n from ${syncOps} where seq > ${after} order by seq limit ${windowSize + 1}) w`,
+    );
+    const windowEnd = bounds?.last === null || bounds?.last === undefined ? null : Number(bounds.last);
+    if (windowEnd === null) {
+      // Nothing after the laptop's cursor: say where the log ends, so a laptop ahead of it (this service was
+      // restored from an older backup) sends again what was lost.
+      const [max] = await this.db.select({ seq: sql<string | number | null>`max(${syncOps.seq})` }).from(syncOps);
+      return { head: Number(max?.seq ?? 0), ops: [], conflicts: [], cursor: after, more: false };
+    }
+    const windowFull = Number(bounds?.n ?? 0) > windowSize;
+    // Which organisations of the window the caller may read (everyone reads global records, org_id null).
+    let orgFilter = sql``;
+    if (actor.role !== 'admin') {
+      const inWindow = await jsonRows<{ orgId: string }>(
+        this.db,
+        sql`select distinct r.org_id as "orgId" from ${syncOps} o join ${syncRecords} r on r.tbl = o.tbl and r.row_id = o.row_id
+            where o.seq > ${after} and o.seq <= ${windowEnd} and r.org_id is not null`,
+      );
+      const facts = await this.loadOrgFacts(
+        this.db,
+        inWindow.map((r) => r.orgId),
+      );
+      const readableOrgs = inWindow.map((r) => r.orgId).filter((id) => canAccessOrg(actor, id, facts.get(id)));
+      orgFilter = sql`and (r.org_id is null or r.org_id in (select json_array_elements_text(${JSON.stringify(readableOrgs)}::json)))`;
+    }
     // The page comes back as one JSON text, not 5,000 rows of twelve columns: decoding each column of each
     // row in the driver cost more than the query (a third of a pull on embedded PGlite).
     const [found] = await rawRows<{ page: string | null }>(
@@ -554,7 +592,7 @@ export class SyncService {
       sql`select json_agg(json_build_array(p.seq, p.op_id, p.tbl, p.row_id, p.field, p.value, p.hlc, p.device_id, p.user_id, p.base, p.org_id, p.owner_account) order by p.seq)::text as page
           from (select o.seq, o.op_id, o.tbl, o.row_id, o.field, o.value, o.hlc, o.device_id, o.user_id, o.base, r.org_id, r.owner_account
                 from ${syncOps} o join ${syncRecords} r on r.tbl = o.tbl and r.row_id = o.row_id
-                where o.seq > ${after} order by o.seq limit ${limit + 1}) p`,
+                where o.seq > ${after} and o.seq <= ${windowEnd} ${orgFilter} order by o.seq limit ${limit + 1}) p`,
     );
     type PageRow = [number, string, string, string, string, string | null, string, string, string, string | null, string | null, string];
     const page = ((found?.page ? JSON.parse(found.page) : []) as PageRow[]).map(([seq, opId, tbl, rowId, field, value, hlc, deviceId, userId, base, orgId, ownerAccount]) => ({
@@ -571,9 +609,11 @@ export class SyncService {
       orgId,
       ownerAccount,
     }));
-    const more = page.length > limit;
+    // More than a page of readable ops: this page ends at the last one sent; otherwise it covers the window.
+    const full = page.length > limit;
     const examined = page.slice(0, limit);
-    const cursor = examined.at(-1)?.seq ?? after;
+    const cursor = full ? (examined.at(-1)?.seq ?? after) : windowEnd;
+    const more = full || windowFull;
     const conflictRows =
       cursor > after
         ? await this.db
@@ -584,11 +624,7 @@ export class SyncService {
             .orderBy(asc(syncConflicts.seq))
         : [];
     const readable = await this.readableFilter(actor, [...examined, ...conflictRows.map((r) => ({ tbl: r.c.tbl, orgId: r.orgId, ownerAccount: r.ownerAccount }))]);
-    // Nothing after the laptop's cursor: say where the log ends, so a laptop ahead of it (this service was
-    // restored from an older backup) sends again what was lost.
-    const head = examined.length === 0 ? Number((await this.db.select({ seq: sql<string | number | null>`max(${syncOps.seq})` }).from(syncOps))[0]?.seq ?? 0) : undefined;
     return {
-      ...(head === undefined ? {} : { head }),
       ops: examined.filter(readable).map((o) => ({ opId: o.opId, tbl: o.tbl, rowId: o.rowId, field: o.field, value: o.value, hlc: o.hlc, deviceId: o.deviceId, userId: o.userId, base: o.base, seq: o.seq })),
       conflicts: conflictRows.filter((r) => readable({ tbl: r.c.tbl, orgId: r.orgId, ownerAccount: r.ownerAccount })).map((r) => conflictView(r.c)),
       cursor,

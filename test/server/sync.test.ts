@@ -6,6 +6,7 @@ import { MAX_PULL_OPS, MAX_PUSH_OPS, pullResponse, pushResponse, type ChangeOp, 
 import type { ServerDatabase } from '../../server/db/index.ts';
 import { syncConflicts, syncFields, syncOps, syncRecords } from '../../server/db/schema.ts';
 import { ADMIN, BACKENDS, login, startServer, TestClock } from './helpers.ts';
+import { PULL_WINDOW_PAGES } from '../../server/sync/service.ts';
 import { adminUserId, buildWorld, laptopFor, type World } from './sync-helpers.ts';
 
 describe.each(BACKENDS)('sync push and pull ($name)', (backend) => {
@@ -231,7 +232,7 @@ describe.each(BACKENDS)('sync push and pull ($name)', (backend) => {
     expect(await head('visits', visit, 'summary')).toMatchObject({ value: '"A안 + B안"' });
   });
 
-  it('pages by sequence: limit, cursor and more; a page of nothing readable still advances the cursor', async () => {
+  it('pages by sequence: limit, cursor and more; a stretch of nothing readable is passed over, not sent', async () => {
     const fresh = await laptopFor(app, adminToken, w.users.mentorC);
     const start = (await fresh.pull(0, 1000)).body;
     // Drain to the end first.
@@ -241,25 +242,34 @@ describe.each(BACKENDS)('sync push and pull ($name)', (backend) => {
       cursor = p.cursor;
       more = p.more;
     }
-    // Five ops on pair 1's company: pair 2's mentor C sees none of them but moves past them.
+    // Five ops on pair 1's company: pair 2's mentor C sees none of them; one page moves past all of them.
     const visit = uuidv7();
     const results = await w.mentorA.pushOk(w.mentorA.record('visits', visit, { org_id: w.ids.c1, a: 1, b: 2, c: 3, d: 4 }));
     const seqs = results.map((x) => (x.status === 'accepted' ? x.seq : -1));
-    const p1 = (await fresh.pull(cursor, 2)).body;
-    expect(p1).toEqual({ ops: [], conflicts: [], cursor: seqs[1], more: true });
-    const p2 = (await fresh.pull(p1.cursor, 2)).body;
-    expect(p2).toEqual({ ops: [], conflicts: [], cursor: seqs[3], more: true });
-    const p3 = (await fresh.pull(p2.cursor, 2)).body;
-    expect(p3).toEqual({ ops: [], conflicts: [], cursor: seqs[4], more: false });
-    const p4 = (await fresh.pull(p3.cursor, 2)).body;
-    expect(p4).toEqual({ ops: [], conflicts: [], cursor: seqs[4], more: false, head: seqs[4] });
-    // Mentor B (same pair) gets them in the same pages.
+    const c1 = (await fresh.pull(cursor, 2)).body;
+    expect(c1).toEqual({ ops: [], conflicts: [], cursor: seqs[4], more: false });
+    const c2 = (await fresh.pull(c1.cursor, 2)).body;
+    expect(c2).toEqual({ ops: [], conflicts: [], cursor: seqs[4], more: false, head: seqs[4] });
+    // Mentor B (same pair) gets them two per page.
     const b1 = (await w.mentorB.pull(cursor, 2)).body;
     expect(b1.ops.map((o) => o.seq)).toEqual(seqs.slice(0, 2));
     expect(b1).toMatchObject({ cursor: seqs[1], more: true });
-    const b3 = (await w.mentorB.pull(seqs[3] ?? 0, 2)).body;
+    const b2 = (await w.mentorB.pull(b1.cursor, 2)).body;
+    expect(b2.ops.map((o) => o.seq)).toEqual(seqs.slice(2, 4));
+    const b3 = (await w.mentorB.pull(b2.cursor, 2)).body;
     expect(b3.ops.map((o) => o.seq)).toEqual([seqs[4]]);
     expect(b3).toMatchObject({ cursor: seqs[4], more: false });
+    // The administrator reads everything, a page of `limit` at a time.
+    const a1 = (await w.admin.pull(cursor, 2)).body;
+    expect(a1.ops.map((o) => o.seq)).toEqual(seqs.slice(0, 2));
+    expect(a1).toMatchObject({ cursor: seqs[1], more: true });
+    // Past the window (PULL_WINDOW_PAGES pages of `limit`), a mentor's page ends where the window does and says more.
+    const many = await w.mentorA.pushOk(Array.from({ length: PULL_WINDOW_PAGES + 1 }, (_, i) => w.mentorA.op('visits', visit, `x${i}`, i)));
+    const manySeqs = many.map((x) => (x.status === 'accepted' ? x.seq : -1));
+    const c3 = (await fresh.pull(seqs[4] ?? 0, 1)).body;
+    expect(c3).toEqual({ ops: [], conflicts: [], cursor: manySeqs[PULL_WINDOW_PAGES - 1], more: true });
+    const c4 = (await fresh.pull(c3.cursor, 1)).body;
+    expect(c4).toEqual({ ops: [], conflicts: [], cursor: manySeqs[PULL_WINDOW_PAGES], more: false });
   });
 
   it('rejects a malformed pull query and batch with field errors', async () => {
