@@ -88,7 +88,10 @@ export type ConflictRecord = z.infer<typeof conflictRecord>;
 export const pullResponse = z.object({
   ops: z.array(serverOp),
   conflicts: z.array(conflictRecord),
-  /** The cursor to send next time (the last sequence in this page, or `after` when the page is empty). */
+  /**
+   * The cursor to send next time: the last sequence this page covers, which may lie past its last op (log the
+   * caller may not read is passed over), or `after` when nothing follows it.
+   */
   cursor: z.number().int(),
   /** More pages wait. */
   more: z.boolean(),
