@@ -44,6 +44,8 @@ export const changeLog = sqliteTable(
     /** Why the server refused the op (kept on the device, shown to the user); null unless refused. */
     rejectedReason: text('rejected_reason'),
     rejectedKey: text('rejected_key'),
+    /** The record's company when the op was refused: still shown after the company has left this laptop. */
+    rejectedLabel: text('rejected_label'),
     /** 0 for a pulled op this app version could not apply (a table or field it does not know yet). */
     applied: integer('applied').notNull().default(1),
   },

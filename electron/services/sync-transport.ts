@@ -200,6 +200,8 @@ export class MemoryServer {
    * for no restriction. Tests set it to take a company away from a laptop.
    */
   scopeOrgIds: string[] | null = null;
+  /** Refuses ops as the real service would (authorisation, locks): tests set it; nothing is refused by default. */
+  refuse: ((op: ChangeOp) => Omit<Extract<PushResponse['results'][number], { status: 'rejected' }>, 'opId' | 'status'> | null) | null = null;
 
   /** Simulates restoring the server from a backup taken when it had `seq` ops: everything after is lost. */
   restoreTo(seq: number): void {
@@ -220,6 +222,11 @@ export class MemoryServer {
       const known = this.byOpId.get(op.opId);
       if (known !== undefined) {
         results.push({ opId: op.opId, status: 'accepted', seq: known, duplicate: true });
+        continue;
+      }
+      const refusal = this.refuse?.(op);
+      if (refusal) {
+        results.push({ opId: op.opId, status: 'rejected', ...refusal });
         continue;
       }
       const seq = this.log.length + 1;

@@ -9,6 +9,7 @@
 import type Database from 'better-sqlite3';
 import { AppError, notFound } from '#shared/contract/errors';
 import { mergeField, type FieldHead } from '#shared/sync/merge';
+import { SYNC_POLICY, scopeField } from '#shared/sync/scope';
 import { SIGNED_RECORDS } from '#shared/sync/signing';
 import { CLOCK_TOLERANCE_MS } from '#shared/sync/hlc';
 import { MAX_PULL_OPS, MAX_PUSH_BYTES, MAX_PUSH_OPS, PURGE_FIELD, type ChangeOp, type ConflictRecord, type ServerOp } from '#shared/sync/protocol';
@@ -57,6 +58,13 @@ export interface ConflictView {
 }
 
 /** A change-log row as SQLite returns it. */
+/** What a synced record is, for people: its company (a link to it) and, for an assessment answer, the item. */
+export interface RecordLabel {
+  companyName: string | null;
+  link: string | null;
+  itemId: string | null;
+}
+
 export interface LogRow {
   seq: number;
   op_id: string;
@@ -209,7 +217,7 @@ export class SyncService {
       const response = await transport.push(batch.map((r) => this.toOp(r)));
       const bySeq = new Map(batch.map((r) => [r.op_id, r.seq]));
       const ack = this.sqlite.prepare('UPDATE change_log SET server_seq = ? WHERE op_id = ? AND server_seq IS NULL');
-      const refuse = this.sqlite.prepare('UPDATE change_log SET rejected_reason = ?, rejected_key = ? WHERE op_id = ? AND server_seq IS NULL');
+      const refuse = this.sqlite.prepare('UPDATE change_log SET rejected_reason = ?, rejected_key = ?, rejected_label = ? WHERE op_id = ? AND server_seq IS NULL');
       const byOp = new Map(batch.map((r) => [r.op_id, r]));
       this.sqlite.transaction(() => {
         for (const r of response.results) {
@@ -218,8 +226,9 @@ export class SyncService {
             ack.run(r.seq, r.opId);
             accepted++;
           } else {
-            refuse.run(r.reason, r.messageKey, r.opId);
-            if (r.reason === 'signMismatch') this.unlock(byOp.get(r.opId) as LogRow);
+            const op = byOp.get(r.opId) as LogRow;
+            refuse.run(r.reason, r.messageKey, this.describe(op.tbl, op.row_id).companyName, r.opId);
+            if (r.reason === 'signMismatch') this.unlock(op);
             rejected++;
           }
         }
@@ -516,26 +525,51 @@ export class SyncService {
   }
 
   /** Says what a record is for people: its company, a link to open it, and the assessment item for an answer. */
-  describe(tbl: string, rowId: string): { companyName: string | null; link: string | null; itemId: string | null } {
-    const get = (sql: string) => this.sqlite.prepare(sql).get(rowId) as Record<string, string | null> | undefined;
-    const r =
-      tbl === 'organizations'
-        ? get(`SELECT name AS company, '/' || CASE kind WHEN 'company' THEN 'companies' ELSE 'suppliers' END || '/' || id AS link, NULL AS item FROM organizations WHERE id = ?`)
-        : tbl === 'assessment_answers'
-          ? get(`SELECT o.name AS company, '/assessments/' || a.id AS link, x.item_id AS item FROM assessment_answers x JOIN assessments a ON a.id = x.assessment_id JOIN organizations o ON o.id = a.org_id WHERE x.id = ?`)
-          : this.mutations.columnsOf(tbl)?.has('org_id')
-            ? get(`SELECT o.name AS company, '/companies/' || o.id AS link, NULL AS item FROM "${tbl}" t JOIN organizations o ON o.id = t.org_id WHERE t.id = ?`)
-            : undefined;
-    return { companyName: r?.company ?? null, link: r?.link ?? null, itemId: r?.item ?? null };
+  describe(tbl: string, rowId: string): RecordLabel {
+    if (tbl === 'assessment_answers') {
+      const r = this.sqlite
+        .prepare('SELECT o.name AS company, a.id AS assessment, x.item_id AS item FROM assessment_answers x JOIN assessments a ON a.id = x.assessment_id JOIN organizations o ON o.id = a.org_id WHERE x.id = ?')
+        .get(rowId) as { company: string; assessment: string; item: string } | undefined;
+      if (r) return { companyName: r.company, link: `/assessments/${r.assessment}`, itemId: r.item };
+    }
+    const org = this.organisationOf(tbl, rowId);
+    if (!org) return { companyName: null, link: null, itemId: null };
+    return { companyName: org.name, link: `/${org.kind === 'company' ? 'companies' : 'suppliers'}/${org.id}`, itemId: null };
   }
 
-  /** Ops the server refused, with the reason, newest first. */
-  rejected(): { opId: string; tbl: string; rowId: string; field: string; value: string | null; reason: string; messageKey: string; at: string }[] {
+  /** The organisation a record belongs to on this laptop: itself, its org field, or its parent's (SYNC_POLICY). */
+  private organisationOf(tbl: string, rowId: string, depth = 0): { id: string; name: string; kind: string } | null {
+    if (tbl === 'organizations') return (this.sqlite.prepare('SELECT id, name, kind FROM organizations WHERE id = ?').get(rowId) as { id: string; name: string; kind: string } | undefined) ?? null;
+    const scope = Object.hasOwn(SYNC_POLICY, tbl) ? SYNC_POLICY[tbl]?.scope : undefined;
+    const field = scopeField(tbl);
+    if (!scope || !field || depth > 5 || !this.mutations.columnsOf(tbl)?.has(field)) return null;
+    const target = (this.sqlite.prepare(`SELECT "${field}" AS v FROM "${tbl}" WHERE id = ?`).get(rowId) as { v: string | null } | undefined)?.v;
+    if (!target) return null;
+    return scope.kind === 'parent' ? this.organisationOf(scope.parent, target, depth + 1) : this.organisationOf('organizations', target, depth + 1);
+  }
+
+  /** Ops the server refused, with the reason and the record's company, newest first. */
+  rejected(): ({ opId: string; tbl: string; rowId: string; field: string; value: string | null; reason: string; messageKey: string; at: string } & RecordLabel)[] {
     return (
       this.sqlite
-        .prepare('SELECT op_id, tbl, row_id, field, value, rejected_reason, rejected_key, hlc FROM change_log WHERE rejected_reason IS NOT NULL AND device_id = ? ORDER BY seq DESC')
-        .all(this.deviceId) as { op_id: string; tbl: string; row_id: string; field: string; value: string | null; rejected_reason: string; rejected_key: string; hlc: string }[]
-    ).map((r) => ({ opId: r.op_id, tbl: r.tbl, rowId: r.row_id, field: r.field, value: r.value, reason: r.rejected_reason, messageKey: r.rejected_key, at: hlcTime(r.hlc) }));
+        .prepare('SELECT op_id, tbl, row_id, field, value, rejected_reason, rejected_key, rejected_label, hlc FROM change_log WHERE rejected_reason IS NOT NULL AND device_id = ? ORDER BY seq DESC')
+        .all(this.deviceId) as { op_id: string; tbl: string; row_id: string; field: string; value: string | null; rejected_reason: string; rejected_key: string; rejected_label: string | null; hlc: string }[]
+    ).map((r) => {
+      const label = this.describe(r.tbl, r.row_id);
+      return {
+        opId: r.op_id,
+        tbl: r.tbl,
+        rowId: r.row_id,
+        field: r.field,
+        value: r.value,
+        reason: r.rejected_reason,
+        messageKey: r.rejected_key,
+        at: hlcTime(r.hlc),
+        ...label,
+        // The company may have left this laptop since (a scope change): its name as it was when refused.
+        companyName: label.companyName ?? r.rejected_label,
+      };
+    });
   }
 
   /**

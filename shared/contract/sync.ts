@@ -84,6 +84,23 @@ export const syncContract = {
   /** Changes the server refused, with its reason; kept on the laptop. */
   'sync.rejected': op(
     z.object({}),
-    z.object({ rows: z.array(z.object({ opId: z.string(), tbl: z.string(), rowId: z.string(), field: z.string(), value: z.string().nullable(), reason: z.string(), messageKey: z.string(), at: z.string() })) }),
+    z.object({
+      rows: z.array(
+        z.object({
+          opId: z.string(),
+          tbl: z.string(),
+          rowId: z.string(),
+          field: z.string(),
+          value: z.string().nullable(),
+          reason: z.string(),
+          messageKey: z.string(),
+          at: z.string(),
+          /** The record's company (as it was when refused, if it has left this laptop since), a link while it is here. */
+          companyName: z.string().nullable(),
+          link: z.string().nullable(),
+          itemId: z.string().nullable(),
+        }),
+      ),
+    }),
   ),
 } as const;

@@ -50,15 +50,20 @@ function mergeable(c: Conflict): boolean {
   return words(c.kept.value) || words(c.other.value);
 }
 
+/** What changed, for people: the assessment item's text, or the table and field; a delete race says so. */
 function useFieldLabel() {
   const { t, i18n } = useTranslation('sync');
   const dx = latestInstrument('company-dx');
-  return (c: Conflict) => {
+  return (c: { tbl: string; field: string; itemId: string | null }, deleteRace = false) => {
     const item = c.itemId && dx ? findItem(dx, c.itemId) : undefined;
     if (item) return l10n(item.text, i18n.language);
-    if (isDeleteRace(c)) return `${t(`tables.${c.tbl}`, { defaultValue: c.tbl })} · ${t('deleteRace.what')}`;
-    return `${t(`tables.${c.tbl}`, { defaultValue: c.tbl })} · ${c.field}`;
+    return `${t(`tables.${c.tbl}`, { defaultValue: c.tbl })} · ${deleteRace ? t('deleteRace.what') : c.field}`;
   };
+}
+
+/** The record's company, a link while it is on this laptop. */
+function Company({ r }: { r: { companyName: string | null; link: string | null; rowId: string } }) {
+  return r.link ? <Link to={r.link}>{r.companyName ?? r.rowId}</Link> : <>{r.companyName ?? r.rowId}</>;
 }
 
 export function SyncPage() {
@@ -67,6 +72,7 @@ export function SyncPage() {
     ms >= 86_400_000 ? t('clockSkew.days', { count: Math.round(ms / 86_400_000) }) : ms >= 3_600_000 ? t('clockSkew.hours', { count: Math.round(ms / 3_600_000) }) : t('clockSkew.minutes', { count: Math.round(ms / 60_000) });
   const lang = i18n.language;
   const notify = useNotify();
+  const label = useFieldLabel();
   const status = useOp('sync.status', {}, { refetchInterval: 3000 });
   const conflicts = useOp('sync.conflicts', {});
   const rejected = useOp('sync.rejected', {});
@@ -169,7 +175,10 @@ export function SyncPage() {
                 <Table.Tr key={r.opId}>
                   <Table.Td>{formatDateTime(r.at, lang)}</Table.Td>
                   <Table.Td>
-                    {t(`tables.${r.tbl}`, { defaultValue: r.tbl })} · {r.field}
+                    <Company r={r} />
+                    <Text size="xs" c="dimmed">
+                      {label(r)}
+                    </Text>
                   </Table.Td>
                   <Table.Td>{displayValue(r.value)}</Table.Td>
                   <Table.Td>{t(r.messageKey, { ns: 'messages', defaultValue: r.reason })}</Table.Td>
@@ -308,9 +317,9 @@ function ConflictTable({ rows }: { rows: Conflict[] }) {
           {rows.map((c) => (
             <Table.Tr key={c.id}>
               <Table.Td>
-                {c.link ? <Link to={c.link}>{c.companyName ?? c.rowId}</Link> : (c.companyName ?? c.rowId)}
+                <Company r={c} />
                 <Text size="xs" c="dimmed">
-                  {label(c)}
+                  {label(c, isDeleteRace(c))}
                 </Text>
               </Table.Td>
               <Table.Td>

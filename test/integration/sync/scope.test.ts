@@ -14,7 +14,7 @@ import { ATTACHMENT_REFERENCES } from '../../../electron/services/attachments.ts
 import { silentLogger } from '../../../electron/services/logger.ts';
 import { SCOPE_INTERVAL_MS, SyncRunner } from '../../../electron/services/sync-runner.ts';
 import { MemoryServer, TransportError, type SyncTransport } from '../../../electron/services/sync-transport.ts';
-import { companyData, openApp, supplierData, useCleanup, type TestApp } from '../fixtures.ts';
+import { companyData, mentorData, openApp, supplierData, useCleanup, type TestApp } from '../fixtures.ts';
 import { syncedState } from './helpers.ts';
 
 useCleanup();
@@ -154,11 +154,16 @@ describe('a company that leaves a laptop’s scope leaves the laptop', () => {
 
   it('with an unsent change it stays, whole, until the change is sent; refused changes stay in the log', async () => {
     const { server, b, x, y } = await twoCompanies();
-    await b.ok('actions.update', { id: x.actionId, title: '바코드 도입 확정', owner: '', dueOn: null, severity: 'low', status: 'open' });
-    // An earlier change the service refused (made here, kept with its reason).
+    // An earlier change the service refused (made here, kept with its reason), shown with its company and item.
     await b.ok('assessments.saveAnswer', { assessmentId: x.assessmentId, itemId: 'ceo_vision', value: 2 });
-    const refused = b.sqlite.prepare("SELECT op_id FROM change_log WHERE tbl = 'assessment_answers' AND server_seq IS NULL ORDER BY seq DESC LIMIT 1").get() as { op_id: string };
-    b.sqlite.prepare("UPDATE change_log SET rejected_reason = 'forbidden', rejected_key = 'errors.sync.forbidden' WHERE op_id = ?").run(refused.op_id);
+    server.refuse = (op) => (op.tbl === 'assessment_answers' ? { reason: 'forbidden', messageKey: 'errors.sync.forbidden' } : null);
+    expect(await b.services.sync.syncOnce(server.transport())).toMatchObject({ rejected: 1 });
+    server.refuse = null;
+    const refused = b.sqlite.prepare("SELECT op_id FROM change_log WHERE rejected_reason = 'forbidden'").get() as { op_id: string };
+    expect((await b.ok('sync.rejected', {})).rows).toEqual([
+      expect.objectContaining({ opId: refused.op_id, companyName: '한빛정밀', link: `/assessments/${x.assessmentId}`, itemId: 'ceo_vision', messageKey: 'errors.sync.forbidden' }),
+    ]);
+    await b.ok('actions.update', { id: x.actionId, title: '바코드 도입 확정', owner: '', dueOn: null, severity: 'low', status: 'open' });
     const before = recordsOf(b, x.companyId);
     server.scopeOrgIds = [y.companyId];
 
@@ -171,6 +176,8 @@ describe('a company that leaves a laptop’s scope leaves the laptop', () => {
     expect(server.log.some((o) => o.tbl === 'action_items' && o.rowId === x.actionId && o.value === '"바코드 도입 확정"')).toBe(true);
     expect(recordsOf(b, x.companyId)).toEqual([]);
     expect(b.services.sync.rejected().map((r) => r.opId)).toEqual([refused.op_id]);
+    // The company is no longer here: the refused change still names it (as it was when refused), without a link.
+    expect((await b.ok('sync.rejected', {})).rows).toEqual([expect.objectContaining({ opId: refused.op_id, companyName: '한빛정밀', link: null })]);
     expect(b.sqlite.prepare('SELECT count(*) AS n FROM change_log WHERE rejected_reason IS NULL AND row_id IN (SELECT row_id FROM change_log WHERE op_id = ?)').get(refused.op_id)).toEqual({ n: 0 });
     expect(b.services.sync.checkIntegrity()).toMatchObject({ altered: [], unlogged: [] });
   });
@@ -329,5 +336,30 @@ describe('a company that leaves a laptop’s scope leaves the laptop', () => {
     expect(recordsOf(b, companyId)).toEqual([]);
     expect(recordsOf(b, keep.id).length).toBeGreaterThan(0);
     expect(ms).toBeLessThan(5_000);
+  });
+});
+
+describe('what a conflict or a refused change is about', () => {
+  it('names the record’s company through its parents, links to it, and names nothing for shared registry rows', async () => {
+    const app = openApp();
+    const x = await companyWithWork(app, '한빛정밀', photo(), photo());
+    const { id: supplierId } = await app.ok('suppliers.create', supplierData({ name: '한결스마트솔루션' }));
+    const { id: diagnosisId } = await app.ok('diagnoses.create', { supplierId, track: 'basic', consultantName: '정컨설', diagnosedOn: '2026-11-20', strategy: '' });
+    await app.ok('diagnoses.saveAnswer', { diagnosisId, itemId: 't_ai', score: 3 });
+    const rowOf = (tbl: string, where: string, id: string) => (app.sqlite.prepare(`SELECT id FROM "${tbl}" WHERE ${where} = ?`).get(id) as { id: string }).id;
+    const company = { companyName: '한빛정밀', link: `/companies/${x.companyId}`, itemId: null };
+    const d = (tbl: string, id: string) => app.services.sync.describe(tbl, id);
+    expect(d('organizations', x.companyId)).toEqual(company);
+    expect(d('visits', x.visitId)).toEqual(company);
+    // Children reach the company through their parent.
+    expect(d('visit_attendees', rowOf('visit_attendees', 'visit_id', x.visitId))).toEqual(company);
+    expect(d('visit_photos', rowOf('visit_photos', 'visit_id', x.visitId))).toEqual(company);
+    expect(d('assessment_answers', rowOf('assessment_answers', 'assessment_id', x.assessmentId))).toEqual({ companyName: '한빛정밀', link: `/assessments/${x.assessmentId}`, itemId: 'ceo_vision' });
+    // A supplier's records link to the supplier.
+    expect(d('diagnosis_answers', rowOf('diagnosis_answers', 'diagnosis_id', diagnosisId))).toEqual({ companyName: '한결스마트솔루션', link: `/suppliers/${supplierId}`, itemId: null });
+    // Shared registry rows and rows no longer here belong to no company.
+    const mentorId = (await app.ok('mentors.create', mentorData({ expertise: 'process' }))).id;
+    expect(d('mentors', mentorId)).toEqual({ companyName: null, link: null, itemId: null });
+    expect(d('visits', 'no-such-row')).toEqual({ companyName: null, link: null, itemId: null });
   });
 });
