@@ -3,6 +3,8 @@ import { id, requiredText } from '../schemas/common.ts';
 import { op } from './op.ts';
 
 const ok = z.object({ ok: z.literal(true) });
+/** What a synced record is, for people: the company (a link to it while it is on this laptop), and the assessment item where there is one. */
+const recordLabel = { companyName: z.string().nullable(), link: z.string().nullable(), itemId: z.string().nullable() };
 const side = z.object({ opId: z.string(), value: z.string().nullable(), hlc: z.string(), deviceId: z.string(), userId: z.string() });
 
 /** Sync with the central service: enrolment, status, the button, conflicts and refused changes. */
@@ -63,10 +65,7 @@ export const syncContract = {
           other: side,
           resolved: z.boolean(),
           settled: z.boolean(),
-          /** What the record is, for people: the company, and the assessment item where there is one. */
-          companyName: z.string().nullable(),
-          link: z.string().nullable(),
-          itemId: z.string().nullable(),
+          ...recordLabel,
         }),
       ),
     }),
@@ -95,10 +94,8 @@ export const syncContract = {
           reason: z.string(),
           messageKey: z.string(),
           at: z.string(),
-          /** The record's company (as it was when refused, if it has left this laptop since), a link while it is here. */
-          companyName: z.string().nullable(),
-          link: z.string().nullable(),
-          itemId: z.string().nullable(),
+          /** The company as it was when refused, if it has left this laptop since. */
+          ...recordLabel,
         }),
       ),
     }),
