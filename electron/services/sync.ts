@@ -57,7 +57,6 @@ export interface ConflictView {
   settled: boolean;
 }
 
-/** A change-log row as SQLite returns it. */
 /** What a synced record is, for people: its company (a link to it) and, for an assessment answer, the item. */
 export interface RecordLabel {
   companyName: string | null;
@@ -65,6 +64,7 @@ export interface RecordLabel {
   itemId: string | null;
 }
 
+/** A change-log row as SQLite returns it. */
 export interface LogRow {
   seq: number;
   op_id: string;
