@@ -7,8 +7,10 @@ import { INVALID_BRN, VALID_BRN, createCompany, fillCompanyForm, save } from './
 async function expectAccessible(page: Page, screen: string) {
   // Let data arrive and fading elements (the table's empty state) finish their transition before measuring contrast.
   await page.waitForLoadState('networkidle');
-  for (const empty of await page.locator('.mantine-datatable-empty-state[data-active]').all()) await expect(empty).toHaveCSS('opacity', '1');
-  for (const gone of await page.locator('.mantine-datatable-empty-state:not([data-active])').all()) await expect(gone).toHaveCSS('opacity', '0');
+  // Checked in one pass, again until it holds: an empty state may vanish between listing it and reading it (the rows arrived).
+  const settled = () =>
+    page.evaluate(() => [...document.querySelectorAll('.mantine-datatable-empty-state')].every((e) => getComputedStyle(e).opacity === (e.hasAttribute('data-active') ? '1' : '0')));
+  await expect.poll(settled, { message: 'empty states finished fading' }).toBe(true);
   const results = await new AxeBuilder({ page }).analyze();
   const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   const report = bad.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => `${n.target.join(' ')} ${n.any[0]?.message ?? ''}`).slice(0, 5).join(' | ')}`);
