@@ -185,10 +185,12 @@ export const syncOps = pgTable(
     deviceId: text('device_id').notNull(),
     /** The desktop's user id, as the op carries it. */
     userId: text('user_id').notNull(),
-    /** The server account whose device pushed the op. */
-    accountId: text('account_id')
-      .notNull()
-      .references(() => users.id),
+    /**
+     * The server account whose device pushed the op: the authenticated caller's, whose row the request has just
+     * read (accounts are disabled, never deleted). Not a foreign key: the per-row check was a fifth of storing
+     * a batch on embedded PGlite, to say again what the push already knows.
+     */
+    accountId: text('account_id').notNull(),
     base: text('base'),
     receivedAt: ts('received_at').notNull(),
   },

@@ -387,50 +387,13 @@ export class SyncService {
         accepted.splice(accepted.indexOf(i), 1);
       }
     }
-    // Repeated op ids inside the batch mirror their first occurrence (filled in after the inserts).
+    // Repeated op ids inside the batch mirror their first occurrence (filled in at the end).
     if (accepted.length === 0) return this.finish(ops, results, firstIndex);
-
-    // Store the accepted ops in batch order.
     accepted.sort((a, b) => a - b);
     const receivedAt = this.now();
-    // One JSON parameter instead of eleven per op: building and binding thousands of parameters cost more
-    // than the insert. Sequence numbers are drawn in batch order (`i`).
-    const [inserted] = await rawRows<{ rows: string }>(
-      tx,
-      sql`with ins as (insert into ${syncOps} (op_id, tbl, row_id, field, value, hlc, device_id, user_id, account_id, base, received_at)
-          select x.op_id, x.tbl, x.row_id, x.field, x.value, x.hlc, x.device_id, x.user_id, ${actor.accountId}, x.base, ${receivedAt.toISOString()}::timestamptz
-          from json_to_recordset(${JSON.stringify(
-            accepted.map((i, n) => {
-              const op = ops[i] as ChangeOp;
-              return { i: n, op_id: op.opId, tbl: op.tbl, row_id: op.rowId, field: op.field, value: op.value, hlc: op.hlc, device_id: op.deviceId, user_id: op.userId, base: op.base };
-            }),
-          )}::json) as x(i int, op_id text, tbl text, row_id text, field text, value text, hlc text, device_id text, user_id text, base text)
-          order by x.i
-          returning op_id, seq)
-          select json_agg(json_build_array(op_id, seq))::text as rows from ins`,
-    );
-    const seqOf = new Map((JSON.parse(inserted?.rows ?? '[]') as [string, number][]).map(([opId, seq]) => [opId, Number(seq)]));
 
-    // New records.
-    const newRecords = new Map<string, { record: RecordRow; seq: number }>();
-    for (const i of accepted) {
-      const op = ops[i] as ChangeOp;
-      const d = decisions.get(key(op.tbl, op.rowId));
-      const seq = seqOf.get(op.opId) as number;
-      results[i] = { opId: op.opId, status: 'accepted', seq, duplicate: false };
-      if (d?.ok && d.isNew && !newRecords.has(key(op.tbl, op.rowId))) newRecords.set(key(op.tbl, op.rowId), { record: d.record, seq });
-    }
-    if (newRecords.size > 0) {
-      await tx.execute(
-        sql`insert into ${syncRecords} (tbl, row_id, org_id, parent_row_id, created_by_account, owner_account, created_seq)
-            select x.tbl, x.row_id, x.org_id, x.parent_row_id, ${actor.accountId}, x.owner_account, x.created_seq
-            from json_to_recordset(${JSON.stringify(
-              [...newRecords.values()].map(({ record, seq }) => ({ tbl: record.tbl, row_id: record.rowId, org_id: record.orgId, parent_row_id: record.parentRowId, owner_account: record.ownerAccount, created_seq: seq })),
-            )}::json) as x(tbl text, row_id text, org_id text, parent_row_id text, owner_account text, created_seq bigint)`,
-      );
-    }
-
-    // Merge into the field heads, in batch order, with the shared merge.
+    // Merge into the field heads, in batch order, with the shared merge. Nothing here needs the sequence
+    // numbers yet: conflicts and resolutions name the op that raised them (`at`), stamped after the insert.
     const touched = [...new Map(accepted.map((i) => [key((ops[i] as ChangeOp).tbl, (ops[i] as ChangeOp).rowId), { tbl: (ops[i] as ChangeOp).tbl, rowId: (ops[i] as ChangeOp).rowId }])).values()];
     const heads = new Map<string, FieldHead & { seq: number }>();
     for (const h of await jsonRows<FieldHead & { tbl: string; rowId: string; field: string; seq: number }>(
@@ -440,6 +403,7 @@ export class SyncService {
     )) {
       heads.set(fieldKey(h.tbl, h.rowId, h.field), { value: h.value, hlc: h.hlc, opId: h.opId, deviceId: h.deviceId, userId: h.userId, seq: Number(h.seq) });
     }
+    const storedHeads = new Set(heads.keys());
     const openConflicts = new Set<string>();
     for (const c of await tx
       .selectDistinct({ tbl: syncConflicts.tbl, rowId: syncConflicts.rowId, field: syncConflicts.field })
@@ -447,7 +411,8 @@ export class SyncService {
       .where(and(isNull(syncConflicts.resolvedSeq), rowTuples(syncConflicts.tbl, syncConflicts.rowId, touched)))) {
       openConflicts.add(fieldKey(c.tbl, c.rowId, c.field));
     }
-    // Deletes in this batch: the latest edit of the same record that their author had not seen.
+    // Deletes in this batch: the latest edit of the same record that their author had not seen (a batch
+    // comes from one device, so its own ops are never among them).
     const unseenEdits = new Map<string, FieldHead>();
     for (const i of accepted) {
       const op = ops[i] as ChangeOp;
@@ -460,17 +425,17 @@ export class SyncService {
         .limit(1);
       if (edit) unseenEdits.set(op.opId, { value: edit.value, hlc: edit.hlc, opId: edit.opId, deviceId: edit.deviceId, userId: edit.userId });
     }
-    const dirty = new Set<string>();
-    const conflicts: (typeof syncConflicts.$inferInsert)[] = [];
-    const resolutions: { tbl: string; rowId: string; field: string; seq: number }[] = [];
+    /** Each field's new head: the index of the op that now holds it. */
+    const newHeads = new Map<string, number>();
+    const conflicts: { at: number; tbl: string; rowId: string; field: string; c: { kept: FieldHead; other: FieldHead } }[] = [];
+    const resolutions: { at: number; tbl: string; rowId: string; field: string }[] = [];
     for (const i of accepted) {
       const op = ops[i] as ChangeOp;
       const fk = fieldKey(op.tbl, op.rowId, op.field);
-      const seq = seqOf.get(op.opId) as number;
       const head = heads.get(fk);
       if (head && op.base === head.hlc && openConflicts.has(fk)) {
         // An edit made with the current value in view: it settles the field's open conflicts.
-        resolutions.push({ tbl: op.tbl, rowId: op.rowId, field: op.field, seq });
+        resolutions.push({ at: i, tbl: op.tbl, rowId: op.rowId, field: op.field });
         openConflicts.delete(fk);
       }
       // A delete racing an edit of the same record (either may arrive first): one open conflict on the tombstone.
@@ -486,43 +451,91 @@ export class SyncService {
             ? deleteRace(tombstone, op)
             : null;
       if (race && !openConflicts.has(tk)) {
-        conflicts.push(conflictRow(op.tbl, op.rowId, TOMBSTONE_FIELD, race, seq, receivedAt));
+        conflicts.push({ at: i, tbl: op.tbl, rowId: op.rowId, field: TOMBSTONE_FIELD, c: race });
         openConflicts.add(tk);
       }
       const decision = mergeField(head, op);
       if (decision.conflict) {
-        conflicts.push(conflictRow(op.tbl, op.rowId, op.field, decision.conflict, seq, receivedAt));
+        conflicts.push({ at: i, tbl: op.tbl, rowId: op.rowId, field: op.field, c: decision.conflict });
         openConflicts.add(fk);
       }
       if (decision.apply) {
-        heads.set(fk, { value: op.value, hlc: op.hlc, opId: op.opId, deviceId: op.deviceId, userId: op.userId, seq });
-        dirty.add(fk);
+        // Its sequence number is not drawn yet; it will be above any its author's colleagues have seen.
+        heads.set(fk, { value: op.value, hlc: op.hlc, opId: op.opId, deviceId: op.deviceId, userId: op.userId, seq: Number.POSITIVE_INFINITY });
+        newHeads.set(fk, i);
       }
     }
-    if (resolutions.length > 0) {
-      for (const r of resolutions) {
-        await tx
-          .update(syncConflicts)
-          .set({ resolvedSeq: r.seq })
-          .where(and(eq(syncConflicts.tbl, r.tbl), eq(syncConflicts.rowId, r.rowId), eq(syncConflicts.field, r.field), isNull(syncConflicts.resolvedSeq), sql`${syncConflicts.seq} < ${r.seq}`));
-      }
+    // The first op of each new record creates it.
+    const creates = new Map<number, RecordRow>();
+    const seenRecords = new Set<string>();
+    for (const i of accepted) {
+      const op = ops[i] as ChangeOp;
+      const k = key(op.tbl, op.rowId);
+      const d = decisions.get(k);
+      if (d?.ok && d.isNew && !seenRecords.has(k)) creates.set(i, d.record);
+      seenRecords.add(k);
     }
-    if (conflicts.length > 0) await tx.insert(syncConflicts).values(conflicts);
-    if (dirty.size > 0) {
-      await tx.execute(
-        sql`insert into ${syncFields} (tbl, row_id, field, value, hlc, op_id, device_id, user_id, seq)
-            select x.tbl, x.row_id, x.field, x.value, x.hlc, x.op_id, x.device_id, x.user_id, x.seq
-            from json_to_recordset(${JSON.stringify(
-              [...dirty].map((fk) => {
-                const [tbl, rowId, field] = fk.split('\u0000') as [string, string, string];
-                const h = heads.get(fk) as FieldHead & { seq: number };
-                return { tbl, row_id: rowId, field, value: h.value, hlc: h.hlc, op_id: h.opId, device_id: h.deviceId, user_id: h.userId, seq: h.seq };
+    // A field's head row is inserted the first time and updated afterwards: which one is known here (pushes are
+    // serialised), and a plain insert costs less than an upsert's speculative one.
+    const headWrite = new Map([...newHeads].map(([fk, i]) => [i, storedHeads.has(fk) ? 'update' : 'insert']));
+
+    // One statement stores the accepted ops (sequence numbers drawn in batch order, `n`), creates the new
+    // records and moves the field heads: one JSON parameter parsed once, not one per table nor eleven
+    // parameters per op (building and binding thousands of parameters cost more than the insert).
+    const [inserted] = await rawRows<{ rows: string }>(
+      tx,
+      sql`with x as materialized (
+            select * from json_to_recordset(${JSON.stringify(
+              accepted.map((i, n) => {
+                const op = ops[i] as ChangeOp;
+                const created = creates.get(i);
+                return {
+                  n,
+                  op_id: op.opId,
+                  tbl: op.tbl,
+                  row_id: op.rowId,
+                  field: op.field,
+                  value: op.value,
+                  hlc: op.hlc,
+                  device_id: op.deviceId,
+                  user_id: op.userId,
+                  base: op.base,
+                  head: headWrite.get(i) ?? null,
+                  ...(created ? { creates: true, org_id: created.orgId, parent_row_id: created.parentRowId, owner_account: created.ownerAccount } : {}),
+                };
               }),
-            )}::json) as x(tbl text, row_id text, field text, value text, hlc text, op_id text, device_id text, user_id text, seq bigint)
-            on conflict (tbl, row_id, field) do update set
-              value = excluded.value, hlc = excluded.hlc, op_id = excluded.op_id, device_id = excluded.device_id, user_id = excluded.user_id, seq = excluded.seq`,
-      );
+            )}::json) as x(n int, op_id text, tbl text, row_id text, field text, value text, hlc text, device_id text, user_id text, base text,
+                          head text, creates boolean, org_id text, parent_row_id text, owner_account text)),
+          ins as (
+            insert into ${syncOps} (op_id, tbl, row_id, field, value, hlc, device_id, user_id, account_id, base, received_at)
+            select x.op_id, x.tbl, x.row_id, x.field, x.value, x.hlc, x.device_id, x.user_id, ${actor.accountId}, x.base, ${receivedAt.toISOString()}::timestamptz
+            from x order by x.n
+            returning op_id, seq),
+          records as (
+            insert into ${syncRecords} (tbl, row_id, org_id, parent_row_id, created_by_account, owner_account, created_seq)
+            select x.tbl, x.row_id, x.org_id, x.parent_row_id, ${actor.accountId}, x.owner_account, ins.seq
+            from x join ins on ins.op_id = x.op_id where x.creates),
+          new_heads as (
+            insert into ${syncFields} (tbl, row_id, field, value, hlc, op_id, device_id, user_id, seq)
+            select x.tbl, x.row_id, x.field, x.value, x.hlc, x.op_id, x.device_id, x.user_id, ins.seq
+            from x join ins on ins.op_id = x.op_id where x.head = 'insert'),
+          moved_heads as (
+            update ${syncFields} f set value = x.value, hlc = x.hlc, op_id = x.op_id, device_id = x.device_id, user_id = x.user_id, seq = ins.seq
+            from x join ins on ins.op_id = x.op_id
+            where x.head = 'update' and f.tbl = x.tbl and f.row_id = x.row_id and f.field = x.field)
+          select json_agg(json_build_array(op_id, seq))::text as rows from ins`,
+    );
+    const seqOf = new Map((JSON.parse(inserted?.rows ?? '[]') as [string, number][]).map(([opId, seq]) => [opId, Number(seq)]));
+    const seqAt = (i: number) => seqOf.get((ops[i] as ChangeOp).opId) as number;
+    for (const i of accepted) results[i] = { opId: (ops[i] as ChangeOp).opId, status: 'accepted', seq: seqAt(i), duplicate: false };
+
+    for (const r of resolutions) {
+      await tx
+        .update(syncConflicts)
+        .set({ resolvedSeq: seqAt(r.at) })
+        .where(and(eq(syncConflicts.tbl, r.tbl), eq(syncConflicts.rowId, r.rowId), eq(syncConflicts.field, r.field), isNull(syncConflicts.resolvedSeq), sql`${syncConflicts.seq} < ${seqAt(r.at)}`));
     }
+    if (conflicts.length > 0) await tx.insert(syncConflicts).values(conflicts.map((c) => conflictRow(c.tbl, c.rowId, c.field, c.c, seqAt(c.at), receivedAt)));
     return this.finish(ops, results, firstIndex);
   }
 
