@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PGlite } from '@electric-sql/pglite';
+import { PGlite, types, type SerializerOptions } from '@electric-sql/pglite';
 import { sql } from 'drizzle-orm';
 import { drizzle as drizzleNodePg } from 'drizzle-orm/node-postgres';
 import { migrate as migrateNodePg } from 'drizzle-orm/node-postgres/migrator';
@@ -34,6 +34,15 @@ export interface ServerDatabase {
 
 export const MIGRATIONS_FOLDER = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
 
+/**
+ * A json parameter goes to PGlite as UTF-8 bytes in binary format (json's binary form is its text). PGlite's
+ * own text path measures each string in a JavaScript loop, twice, before encoding it: on the one large JSON
+ * parameter that carries a push batch, that was a sixth of the service's time.
+ */
+const PGLITE_SERIALIZERS = {
+  [types.JSON]: (value: unknown) => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)),
+} as unknown as SerializerOptions;
+
 export async function openDatabase(config: DatabaseConfig): Promise<ServerDatabase> {
   if (config.kind === 'postgres') {
     const pool = new pg.Pool({ connectionString: config.url, max: config.poolSize ?? 10 });
@@ -55,7 +64,7 @@ export async function openDatabase(config: DatabaseConfig): Promise<ServerDataba
       throw error;
     }
   }
-  const client = config.dataDir === undefined ? new PGlite() : new PGlite(config.dataDir);
+  const client = new PGlite({ ...(config.dataDir === undefined ? {} : { dataDir: config.dataDir }), serializers: PGLITE_SERIALIZERS });
   try {
     const db = drizzlePglite(client, { schema });
     await migratePglite(db, { migrationsFolder: MIGRATIONS_FOLDER });
