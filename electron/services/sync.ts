@@ -12,7 +12,7 @@ import { mergeField, type FieldHead } from '#shared/sync/merge';
 import { SYNC_POLICY, scopeField } from '#shared/sync/scope';
 import { SIGNED_RECORDS } from '#shared/sync/signing';
 import { CLOCK_TOLERANCE_MS } from '#shared/sync/hlc';
-import { MAX_PULL_OPS, MAX_PUSH_BYTES, MAX_PUSH_OPS, PURGE_FIELD, type ChangeOp, type ConflictRecord, type ServerOp } from '#shared/sync/protocol';
+import { MAX_PULL_OPS, MAX_PUSH_BYTES, MAX_PUSH_OPS, PURGE_FIELD, type ChangeOp, type ConflictRecord, type PullResponse, type PushResponse, type ServerOp } from '#shared/sync/protocol';
 import type { Logger } from './logger.ts';
 import type { MutationLayer, SqlValue } from './mutations.ts';
 import { ATTACHMENT_IN_USE, type AttachmentStore } from './attachments.ts';
@@ -206,37 +206,50 @@ export class SyncService {
     }
   }
 
-  /** Sends pending ops batch by batch; a failed request throws and leaves every op of that batch pending. */
+  /**
+   * Sends pending ops batch by batch, in log order, one request at a time; a failed request throws and leaves
+   * every op of that batch (and of the ones after it) pending. While a batch is on its way, the answers to the
+   * previous one are recorded and the next one is read: the laptop's own work overlaps the round trip.
+   */
   async push(transport: SyncTransport, holdLocks = false): Promise<{ accepted: number; rejected: number }> {
-    let accepted = 0;
-    let rejected = 0;
-    let after = 0;
-    for (;;) {
-      const batch = this.nextBatch(after, holdLocks);
-      if (batch.length === 0) break;
-      const response = await transport.push(batch.map((r) => this.toOp(r)));
-      const bySeq = new Map(batch.map((r) => [r.op_id, r.seq]));
-      const ack = this.sqlite.prepare('UPDATE change_log SET server_seq = ? WHERE op_id = ? AND server_seq IS NULL');
-      const refuse = this.sqlite.prepare('UPDATE change_log SET rejected_reason = ?, rejected_key = ?, rejected_label = ? WHERE op_id = ? AND server_seq IS NULL');
-      const byOp = new Map(batch.map((r) => [r.op_id, r]));
-      this.sqlite.transaction(() => {
-        for (const r of response.results) {
-          if (!bySeq.has(r.opId)) continue;
-          if (r.status === 'accepted') {
-            ack.run(r.seq, r.opId);
-            accepted++;
-          } else {
-            const op = byOp.get(r.opId) as LogRow;
-            refuse.run(r.reason, r.messageKey, this.describe(op.tbl, op.row_id).companyName, r.opId);
-            if (r.reason === 'signMismatch') this.unlock(op);
-            rejected++;
-          }
-        }
-      })();
-      // Ops the server did not answer for stay pending and go again with the next round.
-      after = (batch[batch.length - 1] as LogRow).seq;
+    const totals = { accepted: 0, rejected: 0 };
+    let batch = this.nextBatch(0, holdLocks);
+    let answered: { batch: LogRow[]; response: PushResponse } | null = null;
+    while (batch.length > 0) {
+      const sending = transport.push(batch.map((r) => this.toOp(r)));
+      // Awaited below; a failure while recording the previous answers must not leave it unobserved.
+      sending.catch(() => undefined);
+      // Let the request leave before the synchronous work below holds the thread.
+      await new Promise((resolve) => setImmediate(resolve));
+      if (answered) this.recordAnswers(answered.batch, answered.response, totals);
+      const next = this.nextBatch((batch[batch.length - 1] as LogRow).seq, holdLocks);
+      answered = { batch, response: await sending };
+      batch = next;
     }
-    return { accepted, rejected };
+    if (answered) this.recordAnswers(answered.batch, answered.response, totals);
+    return totals;
+  }
+
+  /** Marks a batch's ops sent (with their server sequence) or refused (with the reason, kept and shown). */
+  private recordAnswers(batch: LogRow[], response: PushResponse, totals: { accepted: number; rejected: number }): void {
+    const byOp = new Map(batch.map((r) => [r.op_id, r]));
+    const ack = this.sqlite.prepare('UPDATE change_log SET server_seq = ? WHERE op_id = ? AND server_seq IS NULL');
+    const refuse = this.sqlite.prepare('UPDATE change_log SET rejected_reason = ?, rejected_key = ?, rejected_label = ? WHERE op_id = ? AND server_seq IS NULL');
+    this.sqlite.transaction(() => {
+      for (const r of response.results) {
+        const op = byOp.get(r.opId);
+        // Ops the server did not answer for stay pending and go again with the next round.
+        if (!op) continue;
+        if (r.status === 'accepted') {
+          ack.run(r.seq, r.opId);
+          totals.accepted++;
+        } else {
+          refuse.run(r.reason, r.messageKey, this.describe(op.tbl, op.row_id).companyName, r.opId);
+          if (r.reason === 'signMismatch') this.unlock(op);
+          totals.rejected++;
+        }
+      }
+    })();
   }
 
   /**
@@ -252,25 +265,39 @@ export class SyncService {
     this.logger.warn({ tbl: op.tbl, rowId: op.row_id }, 'signature refused by the service; record reopened');
   }
 
-  /** Pulls and applies pages until the server says there is no more; returns the number of ops applied. */
+  /**
+   * Pulls and applies pages until the server says there is no more; returns the number of ops applied. The
+   * next page is asked for (from this page's cursor) while this one is applied: the laptop's work overlaps the
+   * round trip. Each page still goes in with its cursor in one transaction, in order; a page that fails to
+   * apply leaves the cursor where it was, and the one asked for ahead is dropped.
+   */
   async pull(transport: SyncTransport, pageSize = MAX_PULL_OPS): Promise<number> {
     let total = 0;
+    let ahead: Promise<PullResponse> | null = null;
     for (;;) {
       const before = this.cursor();
-      const page = await transport.pull(before, pageSize);
+      const page = await (ahead ?? transport.pull(before, pageSize));
+      ahead = null;
       if (page.head !== undefined && page.head < this.cursor()) {
         // The server lost what came after `head` (restored from an older backup): send ours again and read on from there.
         this.serverLostAfter(page.head);
         await this.push(transport);
         continue;
       }
+      // A page may hold nothing this user may read and still move the cursor: go on while more waits.
+      const more = page.more && page.cursor > before;
+      if (more) {
+        ahead = transport.pull(page.cursor, pageSize);
+        // Awaited on the next turn; a failure in between (applying this page) must not leave it unobserved.
+        ahead.catch(() => undefined);
+        await new Promise((resolve) => setImmediate(resolve));
+      }
       this.applyPage(page.ops, page.conflicts, page.cursor);
       total += page.ops.length;
       // A company newly assigned to this laptop's pair: its earlier history lies before our cursor.
       const assigned = page.ops.filter((o) => o.tbl === 'pair_assignments' && o.field === 'org_id' && o.value !== null).map((o) => JSON.parse(o.value as string) as string);
       if (transport.snapshot) for (const orgId of new Set(assigned)) total += await this.fetchOrganisation(transport, orgId);
-      // A page may hold nothing this user may read and still move the cursor: go on while more waits.
-      if (!page.more || page.cursor <= before) break;
+      if (!more) break;
     }
     return total;
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_PUSH_OPS } from '#shared/sync/protocol';
-import { MemoryServer } from '../../../electron/services/sync-transport.ts';
+import { MemoryServer, TransportError } from '../../../electron/services/sync-transport.ts';
 import { companyData, openApp, useCleanup, type TestApp } from '../fixtures.ts';
 import { FlakyTransport, syncedState } from './helpers.ts';
 
@@ -153,6 +153,8 @@ describe('sync client against the merge of the central service', () => {
     await b.services.sync.pull(flaky, 20);
     expect(b.services.sync.status().cursor).toBe(server.log.length);
     expect(syncedState(b)).toEqual(syncedState(a));
+    // Pages are asked for one at a time (the next while one is applied), never two at once.
+    expect(flaky.maxPullsInFlight).toBe(1);
   });
 
   it('a server restored from an older backup gets back what it lost from the laptops', async () => {
@@ -200,6 +202,57 @@ describe('sync client against the merge of the central service', () => {
       expect(batches[i - 1]!.length).toBeLessThanOrEqual(MAX_PUSH_OPS);
     }
     expect(a.services.sync.status().pending).toBe(0);
+  });
+
+  it('sends batches one at a time in log order; a batch lost on the way keeps the answers to the ones before it', async () => {
+    const server = new MemoryServer();
+    const a = openApp();
+    for (let i = 0; i < Math.ceil((MAX_PUSH_OPS * 4) / 20); i++) await a.ok('companies.create', companyData({ name: `기업${i}`, financials: [{ fiscalYear: 2025, revenue: 1_000_000_000, operatingProfit: 1 }] }));
+    const total = a.services.sync.status().pending;
+    expect(total).toBeGreaterThan(MAX_PUSH_OPS * 2);
+    const inner = server.transport();
+    const sent: number[] = [];
+    let inFlight = 0;
+    let fail: 'before' | 'after' | null = null;
+    const transport = {
+      ...inner,
+      push: async (ops: Parameters<typeof inner.push>[0]) => {
+        // The laptop reads its next batch while one is on its way, but never sends two at once.
+        expect(inFlight).toBe(0);
+        inFlight++;
+        try {
+          await new Promise((resolve) => setTimeout(resolve, 5));
+          if (sent.length === 1 && fail === 'before') throw new TransportError('network down', true);
+          const r = await inner.push(ops);
+          sent.push(ops.length);
+          if (sent.length === 2 && fail === 'after') throw new TransportError('connection reset before the answer', true);
+          return r;
+        } finally {
+          inFlight--;
+        }
+      },
+    };
+    fail = 'before';
+    await expect(a.services.sync.push(transport)).rejects.toThrow('network down');
+    expect(sent).toHaveLength(1);
+    expect(a.services.sync.status().pending).toBe(total - (sent[0] as number));
+    expect(server.log).toHaveLength(sent[0] as number);
+
+    // The second batch reaches the service but its answer is lost: the first one's answers were written meanwhile.
+    sent.length = 0;
+    fail = 'after';
+    await expect(a.services.sync.push(transport)).rejects.toThrow('connection reset');
+    expect(a.services.sync.status().pending).toBe(total - (server.log.length - (sent[1] as number)));
+
+    fail = null;
+    sent.length = 0;
+    const done = await a.services.sync.push(transport);
+    expect(done.rejected).toBe(0);
+    expect(a.services.sync.status().pending).toBe(0);
+    // Every op stored once, in the laptop's log order.
+    expect(server.log).toHaveLength(total);
+    const order = (a.sqlite.prepare('SELECT op_id FROM change_log ORDER BY seq').all() as { op_id: string }[]).map((r) => r.op_id);
+    expect(server.log.map((o) => o.opId)).toEqual(order);
   });
 
   it('keeps ops for a field this version does not know and applies the rest', async () => {

@@ -62,11 +62,22 @@ export class FlakyTransport implements SyncTransport {
     return r;
   }
 
+  /** Pull requests on their way now, and the most there ever were at once. */
+  pullsInFlight = 0;
+  maxPullsInFlight = 0;
+
   async pull(after: number, limit: number) {
     const fault = this.pullFaults.shift();
     if (fault === 'before') throw new TransportError('network down', true);
-    const r = await this.inner.pull(after, limit);
-    if (fault === 'after') throw new TransportError('connection reset before the answer', true);
-    return r;
+    this.maxPullsInFlight = Math.max(this.maxPullsInFlight, ++this.pullsInFlight);
+    try {
+      // Answers take a moment, as over a network: the laptop may read on meanwhile.
+      await new Promise((resolve) => setTimeout(resolve, 2));
+      const r = await this.inner.pull(after, limit);
+      if (fault === 'after') throw new TransportError('connection reset before the answer', true);
+      return r;
+    } finally {
+      this.pullsInFlight--;
+    }
   }
 }
