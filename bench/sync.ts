@@ -1,7 +1,7 @@
 /**
- * Sync benchmark (npm run bench:sync; issue 6). Against the real central service (buildServer listening on
- * 127.0.0.1, a port of its own) and the real desktop sync client (SyncService over httpTransport with real
- * device tokens), on embedded PGlite (a data folder, the zero-setup default) and, when BENCH_DATABASE_URL or
+ * Sync benchmark (npm run bench:sync; issue 6). Against the real central service in a process of its own
+ * (bench/sync-server.ts: buildServer on 127.0.0.1; a laptop and the service never share a processor) and the
+ * real desktop sync client (SyncService over httpTransport with real device tokens), on embedded PGlite (a data folder, the zero-setup default) and, when BENCH_DATABASE_URL or
  * TEST_DATABASE_URL is set, on PostgreSQL (a fresh database made for the run and dropped after):
  *
  *  1. push ≥ 100,000 field changes from one laptop (an administrator's; the demo data written through the
@@ -17,13 +17,14 @@
  *
  * Rate limits are raised for the run (a load test from one address and one device would otherwise be
  * refused with 429 by design). Prints a table and writes bench/results/sync-<date>.json and sync-latest.json.
+ *
  *   tsx bench/sync.ts [--changes 100000] [--devices 500] [--rounds 3] [--only pglite|postgres]
  */
+import { spawn, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { FastifyInstance } from 'fastify';
 import { uuidv7 } from 'uuidv7';
 import { hlcToString } from '#shared/sync/hlc';
 import type { ChangeOp, PullResponse, PushResponse } from '#shared/sync/protocol';
@@ -31,10 +32,7 @@ import { createAppServices, type AppServices } from '../electron/services/app.ts
 import { silentLogger } from '../electron/services/logger.ts';
 import { httpTransport, type SyncTransport } from '../electron/services/sync-transport.ts';
 import { seedDemo } from '../scripts/demo-data.ts';
-import { AccountService } from '../server/accounts.ts';
-import { buildServer } from '../server/app.ts';
-import { openDatabase, type ServerDatabase } from '../server/db/index.ts';
-import { scratchPostgres } from '../server/db/scratch.ts';
+import { BENCH_ADMIN as ADMIN } from './sync-server.ts';
 
 const repo = path.resolve(import.meta.dirname, '..');
 const migrationsFolder = path.join(repo, 'db', 'migrations');
@@ -48,8 +46,6 @@ const DEVICES = arg('devices', 500);
 const DEVICE_ROUNDS = arg('rounds', 3);
 const NO_CHANGE_ROUNDS = 50;
 const DEVICES_PER_USER = 10;
-const ADMIN = { email: 'bench-admin@dxmentor.local', password: 'bench-admin-password-1' };
-const UNLIMITED = { global: 1e9, login: 1e9, enrol: 1e9, deviceToken: 1e9, publicLookup: 1e9, sync: 1e9, blobs: 1e9 };
 const pgUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
 
 const percentile = (xs: number[], p: number) => {
@@ -115,20 +111,35 @@ async function seedSource(dir: string): Promise<Source> {
 
 interface Backend {
   name: 'pglite' | 'postgres';
-  open(dir: string): Promise<{ database: ServerDatabase; dispose: () => Promise<void> }>;
+  /** Where bench/sync-server.ts keeps its data: a PGlite folder, or the PostgreSQL server to make a database on. */
+  where(dir: string): string;
 }
 
-const pglite: Backend = {
-  name: 'pglite',
-  async open(dir) {
-    const dataDir = path.join(dir, 'pglite');
-    const database = await openDatabase(process.env.BENCH_PGLITE_MEMORY ? { kind: 'pglite' } : { kind: 'pglite', dataDir });
-    return { database, dispose: () => database.close() };
-  },
-};
+const pglite: Backend = { name: 'pglite', where: (dir) => path.join(dir, 'pglite') };
+const postgres = (url: string): Backend => ({ name: 'postgres', where: () => url });
 
-function postgres(url: string): Backend {
-  return { name: 'postgres', open: () => scratchPostgres(url, 'dxm_bench') };
+/** Starts the service in a process of its own (bench/sync-server.ts) and waits until it listens. */
+async function startServer(backend: Backend, dir: string): Promise<{ baseUrl: string; stop: () => Promise<void> }> {
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'sync-server.ts'), backend.name, backend.where(dir)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  const port = await new Promise<number>((resolve, reject) => {
+    let out = '';
+    child.stdout?.on('data', (d: Buffer) => {
+      out += d.toString();
+      const line = /^(\{.*\})$/m.exec(out);
+      if (line?.[1]) resolve((JSON.parse(line[1]) as { port: number }).port);
+    });
+    void exited.then((code) => reject(new Error(`the service exited with ${code} before it listened`)));
+  });
+  return {
+    baseUrl: `http://127.0.0.1:${port}`,
+    async stop() {
+      child.kill('SIGTERM');
+      if ((await exited) !== 0) throw new Error('the service did not stop cleanly');
+    },
+  };
 }
 
 class Api {
@@ -221,15 +232,9 @@ interface Result {
 
 async function runBackend(backend: Backend, source: Source, root: string): Promise<Result> {
   const dir = fs.mkdtempSync(path.join(root, `${backend.name}-`));
-  const { database, dispose } = await backend.open(dir);
-  let app: FastifyInstance | null = null;
+  const server = await startServer(backend, dir);
   try {
-    await new AccountService(database.db, () => new Date()).ensureBootstrapAdmin(ADMIN.email, ADMIN.password);
-    app = await buildServer({ database: { kind: 'open', database }, logger: process.env.BENCH_LOG ? { level: 'error' } : false, rateLimits: UNLIMITED, accessTokenTtlSeconds: 4 * 3600 });
-    await app.listen({ host: '127.0.0.1', port: 0 });
-    const addr = app.server.address();
-    if (!addr || typeof addr === 'string') throw new Error('no address');
-    const api = new Api(`http://127.0.0.1:${addr.port}`);
+    const api = new Api(server.baseUrl);
     await api.loginAdmin();
     const adminId = (await api.ok<{ userId: string }>('GET', '/api/me', { token: api.adminToken })).userId;
     say(`\n[${backend.name}] server on ${api.baseUrl}`);
@@ -369,8 +374,7 @@ async function runBackend(backend: Backend, source: Source, root: string): Promi
 
     return { backend: backend.name, push, pull, mentorPull, portfolio, noChange, noChangeMentor, devices };
   } finally {
-    await app?.close();
-    await dispose();
+    await server.stop();
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }
