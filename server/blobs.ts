@@ -1,7 +1,7 @@
 /**
  * Attachments by content hash (issue 6): the bytes of photos and signed PDFs move once, in chunks, resumable,
  * and a blob becomes available only when its chunks hash to its name. Records refer to attachments by hash;
- * the hash (256 bits, unguessable) is what a device must know to download one.
+ * the bytes go only to those who may read a record that needs them (SyncService.canReadBlob).
  */
 import crypto from 'node:crypto';
 import { and, asc, eq, inArray } from 'drizzle-orm';
@@ -31,6 +31,12 @@ export class BlobService {
     private readonly db: Db,
     private readonly now: () => Date,
   ) {}
+
+  /** The account that announced the blob first (null: no such blob). */
+  async uploader(sha256: string): Promise<string | null> {
+    const [b] = await this.db.select({ uploadedBy: blobs.uploadedBy }).from(blobs).where(eq(blobs.sha256, sha256));
+    return b?.uploadedBy ?? null;
+  }
 
   async status(sha256: string): Promise<BlobStatus | null> {
     const [b] = await this.db.select().from(blobs).where(eq(blobs.sha256, sha256));

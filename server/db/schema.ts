@@ -212,8 +212,9 @@ export const syncFields = pgTable(
     /** Server sequence of the head op (the snapshot returns heads with it). */
     seq: bigint('seq', { mode: 'number' }).notNull(),
   },
-  // No index on `value`: a value may be far larger than a btree entry can hold.
-  (t) => [primaryKey({ columns: [t.tbl, t.rowId, t.field] })],
+  // No index on every `value`: a value may be far larger than a btree entry can hold. Content hashes and
+  // attachment ids are short: who may download a blob is found through them.
+  (t) => [primaryKey({ columns: [t.tbl, t.rowId, t.field] }), index('sync_fields_blob_refs').on(t.field, t.value).where(sql`field in ('sha256', 'pdf_sha256', 'attachment_id')`)],
 );
 
 /**

@@ -1,6 +1,7 @@
 /**
  * Attachment bytes by content hash: announce (size), upload chunks (raw bytes), complete (the server checks
- * the hash), status (which chunks it holds: resume from there), download chunks. Enrolled devices only.
+ * the hash), status (which chunks it holds: resume from there), download chunks (only for those who may read a
+ * record that refers to the bytes). Enrolled devices only.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
@@ -56,8 +57,10 @@ export function blobRoutes(app: FastifyInstance, ctx: ServerContext, blobs: Blob
   });
 
   app.get('/api/blobs/:sha256/chunks/:idx', { config }, async (request, reply) => {
-    await device(request);
+    const p = await device(request);
     const { sha256, idx } = parse(chunkParams, request.params);
+    // The bytes of a factory's photos go only to those who may read a record that shows them.
+    if (!(await ctx.sync.canReadBlob(p, sha256, await blobs.uploader(sha256)))) throw apiError(403, 'forbidden', 'errors.sync.blobForbidden');
     const data = await blobs.getChunk(sha256, idx);
     return reply.type('application/octet-stream').send(data);
   });

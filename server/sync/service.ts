@@ -45,6 +45,11 @@ type RejectReason = Extract<PushResult, { status: 'rejected' }>['reason'];
 export const PUSH_LOCK = 0x44584d53;
 /** Clock skew beyond which a pushed op's clock is logged (never refused). */
 export const DRIFT_LOG_MS = 5 * 60_000;
+/** Fields whose values name a blob or an attachment (indexed: sync_fields_blob_refs), and their longest JSON text. */
+const BLOB_REF_FIELDS: ReadonlySet<string> = new Set(['sha256', 'pdf_sha256', 'attachment_id']);
+const MAX_REF_LENGTH = 130;
+/** Tables whose rows point at an attachment: a reader of one of them may download the attachment's bytes. */
+const ATTACHMENT_REFERRERS = ['answer_evidence', 'visit_photos', 'project_photos'] as const;
 /** A non-administrator's pull looks this many pages of the log ahead for ops it may read. */
 export const PULL_WINDOW_PAGES = 20;
 
@@ -55,9 +60,11 @@ export interface DriftLogger {
 const key = (tbl: string, rowId: string) => `${tbl}\u0000${rowId}`;
 const fieldKey = (tbl: string, rowId: string, field: string) => `${tbl}\u0000${rowId}\u0000${field}`;
 /**
- * `(tbl, row_id) in <keys>` as one `row_id in (…)` per table. A literal list of row values becomes an OR tree
- * the size of the batch: slow to plan, not an index lookup, and embedded PGlite fails on one of a few hundred
- * rows (a push of 500 ops for as many records answered 500 for ever). A few tables per batch keep this short.
+ * `(tbl, row_id) in <keys>` as one `row_id in (…)` per table, the ids of each as one JSON parameter. A literal
+ * list of row values becomes an OR tree the size of the batch: slow to plan, not an index lookup, and embedded
+ * PGlite fails on one of a few hundred rows (a push of 500 ops for as many records answered 500 for ever). A
+ * parameter per id cost more to build, bind and plan than the lookups (thousands per push). A few tables per
+ * batch keep this short.
  */
 export const rowTuples = (tblCol: AnyPgColumn, rowCol: AnyPgColumn, keys: { tbl: string; rowId: string }[]): SQL => {
   const byTbl = new Map<string, Set<string>>();
@@ -369,6 +376,11 @@ export class SyncService {
           results[i] = { opId: op.opId, status: 'rejected', reason: 'forbiddenField', messageKey: MESSAGE.forbiddenField };
           continue;
         }
+        if (BLOB_REF_FIELDS.has(op.field) && op.value !== null && op.value.length > MAX_REF_LENGTH) {
+          // Content hashes and attachment ids are indexed (who may download a blob): a long value is no hash.
+          results[i] = { opId: op.opId, status: 'rejected', reason: 'invalid', messageKey: MESSAGE.invalid };
+          continue;
+        }
         if (!canWriteField(actor, row.tbl, op.field, d.isNew)) {
           results[i] = { opId: op.opId, status: 'rejected', reason: 'forbiddenField', messageKey: MESSAGE.forbiddenField };
           continue;
@@ -629,6 +641,35 @@ export class SyncService {
       cursor,
       more,
     };
+  }
+
+  /**
+   * Whether the caller may download a blob: an administrator, its uploader, or a reader of a record that needs
+   * the bytes (a visit photo, evidence or project photo pointing at an attachment with this hash, or a
+   * certificate whose signed PDF it is). Knowing the hash is not enough: attachment metadata, hash included,
+   * is shared registry data that reaches every laptop.
+   */
+  async canReadBlob(principal: Principal, sha256: string, uploadedBy: string | null): Promise<boolean> {
+    if (principal.role === 'admin' || uploadedBy === principal.userId) return true;
+    const value = JSON.stringify(sha256);
+    // The literal field names let the planner use the partial index sync_fields_blob_refs.
+    const holders = await jsonRows<RecordFacts & { rowId: string }>(
+      this.db,
+      sql`with refs as (
+            select f.tbl, f.row_id from ${syncFields} f
+            where f.field = 'attachment_id' and f.tbl in (${sql.join(
+              ATTACHMENT_REFERRERS.map((t) => sql`${t}`),
+              sql`, `,
+            )})
+              and f.value in (select to_json(a.row_id)::text from ${syncFields} a where a.field = 'sha256' and a.value = ${value} and a.tbl = 'attachments')
+            union all
+            select c.tbl, c.row_id from ${syncFields} c where c.field = 'pdf_sha256' and c.value = ${value} and c.tbl = 'certificates')
+          select r.tbl, r.row_id as "rowId", r.org_id as "orgId", r.owner_account as "ownerAccount"
+          from refs join ${syncRecords} r on r.tbl = refs.tbl and r.row_id = refs.row_id`,
+    );
+    if (holders.length === 0) return false;
+    const readable = await this.readableFilter(await this.loadActor(this.db, principal), holders);
+    return holders.some(readable);
   }
 
   /** A predicate over records, with the organisation facts it needs loaded in one query. */

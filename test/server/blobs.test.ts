@@ -4,7 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServerDatabase } from '../../server/db/index.ts';
 import { httpTransport, TransportError, type BlobTransport } from '../../electron/services/sync-transport.ts';
 import { companyData, openApp, useCleanup, type TestApp } from '../integration/fixtures.ts';
+import { uuidv7 } from 'uuidv7';
 import { ADMIN, BACKENDS, call, createUser, enrolDevice, login, startServer, TestClock } from './helpers.ts';
+import { adminUserId, buildWorld } from './sync-helpers.ts';
 
 useCleanup();
 
@@ -80,6 +82,36 @@ describe.each(BACKENDS)('attachments by content hash ($name)', (backend) => {
     expect((await call(app, 'GET', `/api/blobs/${h}`)).status).toBe(401);
     expect((await call(app, 'GET', `/api/blobs/${h}`, { token: adminToken })).status).toBe(403);
     expect((await call(app, 'GET', '/api/blobs/not-a-hash', { token: devices[0]!.token })).status).toBe(400);
+  });
+
+  it('gives a photo’s bytes only to those who may read a record showing it, whoever knows its hash', async () => {
+    const world = await buildWorld(app, adminToken, await adminUserId(app, adminToken));
+    const { mentorA, mentorB, mentorC, consultant, admin, ids } = world;
+    const photo = crypto.randomBytes(1000);
+    const h = sha(photo);
+    // Mentor A uploads a photo of a visit to company c1 (pair 1's) and records it.
+    const upload = blobs(mentorA.token);
+    await upload.begin(h, photo.length);
+    await upload.putChunk(h, 0, photo);
+    await upload.complete(h);
+    const visit = uuidv7();
+    const attachment = uuidv7();
+    await mentorA.pushOk([
+      ...mentorA.record('visits', visit, { org_id: ids.c1, visited_on: '2027-03-10', place: '공장', purpose: 'assessment' }),
+      ...mentorA.record('attachments', attachment, { sha256: h, mime: 'image/png', size: photo.length, file_name: 'line.png' }),
+      ...mentorA.record('visit_photos', uuidv7(), { visit_id: visit, attachment_id: attachment }),
+    ]);
+    // Pair 1's other mentor, the uploader and the office get it.
+    for (const who of [mentorA, mentorB, admin]) expect((await blobs(who.token).getChunk(h, 0)).equals(photo)).toBe(true);
+    // Pair 2's mentor and a supplier consultant know the hash (attachment metadata is shared) but get nothing.
+    for (const who of [mentorC, consultant]) {
+      await expect(blobs(who.token).getChunk(h, 0)).rejects.toMatchObject({ status: 403 });
+      const r = await call<{ messageKey: string }>(app, 'GET', `/api/blobs/${h}/chunks/0`, { token: who.token });
+      expect(r.body.messageKey).toBe('errors.sync.blobForbidden');
+    }
+    // A hash is no place for a long value: such an op is refused, and nothing else of the batch suffers.
+    const r = await mentorA.push([mentorA.op('attachments', attachment, 'sha256', 'f'.repeat(200)), mentorA.op('visits', visit, 'place', '사무실')]);
+    expect(r.body.results.map((x) => x.status)).toEqual(['rejected', 'accepted']);
   });
 
   it('a photo taken on one laptop arrives on another through the service, records and bytes', async () => {

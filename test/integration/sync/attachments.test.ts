@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { MemoryServer } from '../../../electron/services/sync-transport.ts';
+import { MemoryServer, TransportError } from '../../../electron/services/sync-transport.ts';
 import { companyData, openApp, useCleanup, type TestApp } from '../fixtures.ts';
 import { FlakyTransport } from './helpers.ts';
 
@@ -43,6 +43,29 @@ describe('attachments move by content hash', () => {
     await a.services.sync.syncOnce(flaky);
     await b.services.sync.syncOnce(flaky);
     expect(flaky.chunkPuts).toEqual([]);
+  });
+
+  it('a photo the service refuses to hand over (its record left this laptop’s scope) does not stop the others', async () => {
+    const server = new MemoryServer();
+    const a = openApp();
+    const b = openApp();
+    const refused = photo(1000);
+    const allowed = photo(1000);
+    await visitWithPhoto(a, refused);
+    const visitId = await visitWithPhoto(a, allowed);
+    await a.services.sync.syncOnce(server.transport());
+    const inner = server.transport();
+    const blobs = inner.blobs!;
+    const refusedSha = crypto.createHash('sha256').update(refused).digest('hex');
+    const transport = {
+      ...inner,
+      blobs: { ...blobs, getChunk: (sha: string, idx: number) => (sha === refusedSha ? Promise.reject(new TransportError('HTTP 403', false, 403)) : blobs.getChunk(sha, idx)) },
+    };
+    const r = await b.services.sync.syncOnce(transport);
+    expect(r.pulled).toBeGreaterThan(0);
+    expect(b.services.sync.status().missingFiles).toBe(1);
+    const [p] = (await b.ok('visits.photos', { visitId })).rows;
+    expect(Buffer.from((await b.ok('visits.photo', { id: p!.id })).data, 'base64').equals(allowed)).toBe(true);
   });
 
   it('an upload cut off mid-way resumes with the missing chunks only', async () => {

@@ -1,0 +1,1 @@
+CREATE INDEX "sync_fields_blob_refs" ON "sync_fields" USING btree ("field","value") WHERE field in ('sha256', 'pdf_sha256', 'attachment_id');
