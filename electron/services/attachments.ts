@@ -6,21 +6,13 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { AppError, notFound } from '#shared/contract/errors';
+import { ATTACHMENT_REFERENCES } from '#shared/sync/scope';
 import { attachments } from '#db/schema';
 import { perceptualHash } from './image-hash.ts';
 import type { Tx } from './mutations.ts';
 
 export const MAX_ATTACHMENT_BYTES = 15 * 1024 * 1024;
 
-/** The records that refer to an attachment by its id: its file is needed while one of them is on this laptop. */
-export const ATTACHMENT_REFERENCES: readonly { tbl: string; column: string }[] = [
-  { tbl: 'answer_evidence', column: 'attachment_id' },
-  { tbl: 'visit_photos', column: 'attachment_id' },
-  { tbl: 'project_photos', column: 'attachment_id' },
-];
-
-/** The records that refer to a file by its hash, with no attachment row (a signed certificate's PDF). */
-export const FILE_HASH_REFERENCES: readonly { tbl: string; column: string }[] = [{ tbl: 'certificates', column: 'pdf_sha256' }];
 
 /**
  * SQL condition on `attachments` rows: a record on this laptop refers to it. Attachment rows are shared

@@ -28,8 +28,8 @@
  */
 import type Database from 'better-sqlite3';
 import type { ScopeResponse } from '#shared/sync/protocol';
-import { SYNC_POLICY } from '#shared/sync/scope';
-import { ATTACHMENT_REFERENCES, FILE_HASH_REFERENCES, type AttachmentStore } from './attachments.ts';
+import { ATTACHMENT_REFERENCES, FILE_HASH_REFERENCES, SYNC_POLICY } from '#shared/sync/scope';
+import type { AttachmentStore } from './attachments.ts';
 import type { Logger } from './logger.ts';
 import type { SearchIndex } from './search.ts';
 import type { SyncService } from './sync.ts';

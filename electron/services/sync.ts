@@ -79,6 +79,15 @@ export interface LogRow {
   seen_seq?: number | null;
 }
 
+/**
+ * A request now on its way while the laptop works meanwhile: it is awaited later, so a failure of that work
+ * must not leave it unobserved, and it gets a turn to leave before synchronous work holds the thread.
+ */
+async function onItsWay(request: Promise<unknown>): Promise<void> {
+  request.catch(() => undefined);
+  await new Promise((resolve) => setImmediate(resolve));
+}
+
 /** The ISO time at the start of an HLC string. */
 const hlcTime = (hlc: string) => hlc.slice(0, 24);
 
@@ -227,10 +236,7 @@ export class SyncService {
     let answered: { batch: LogRow[]; response: PushResponse } | null = null;
     while (batch.length > 0) {
       const sending = transport.push(batch.map((r) => this.toOp(r)));
-      // Awaited below; a failure while recording the previous answers must not leave it unobserved.
-      sending.catch(() => undefined);
-      // Let the request leave before the synchronous work below holds the thread.
-      await new Promise((resolve) => setImmediate(resolve));
+      await onItsWay(sending);
       if (answered) this.recordAnswers(answered.batch, answered.response, totals);
       const next = this.nextBatch((batch[batch.length - 1] as LogRow).seq, holdLocks);
       answered = { batch, response: await sending };
@@ -298,9 +304,7 @@ export class SyncService {
       const more = page.more && page.cursor > before;
       if (more) {
         ahead = transport.pull(page.cursor, pageSize);
-        // Awaited on the next turn; a failure in between (applying this page) must not leave it unobserved.
-        ahead.catch(() => undefined);
-        await new Promise((resolve) => setImmediate(resolve));
+        await onItsWay(ahead);
       }
       this.applyPage(page.ops, page.conflicts, page.cursor);
       total += page.ops.length;

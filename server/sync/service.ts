@@ -14,7 +14,7 @@ import { uuidv7 } from 'uuidv7';
 import { deleteRace, mergeField, TOMBSTONE_FIELD, unseen, type FieldHead } from '#shared/sync/merge';
 import { parseHlc } from '#shared/sync/hlc';
 import type { ChangeOp, ConflictRecord, PushResponse, ServerOp } from '#shared/sync/protocol';
-import { scopeField } from '#shared/sync/scope';
+import { ATTACHMENT_REFERENCES, FILE_HASH_REFERENCES, scopeField } from '#shared/sync/scope';
 import type { Principal } from '../auth/service.ts';
 import type { Db } from '../db/index.ts';
 import { devices, syncConflicts, syncFields, syncOps, syncRecords, users } from '../db/schema.ts';
@@ -46,10 +46,8 @@ export const PUSH_LOCK = 0x44584d53;
 /** Clock skew beyond which a pushed op's clock is logged (never refused). */
 export const DRIFT_LOG_MS = 5 * 60_000;
 /** Fields whose values name a blob or an attachment (indexed: sync_fields_blob_refs), and their longest JSON text. */
-const BLOB_REF_FIELDS: ReadonlySet<string> = new Set(['sha256', 'pdf_sha256', 'attachment_id']);
+const BLOB_REF_FIELDS: ReadonlySet<string> = new Set(['sha256', ...[...ATTACHMENT_REFERENCES, ...FILE_HASH_REFERENCES].map((r) => r.column)]);
 const MAX_REF_LENGTH = 130;
-/** Tables whose rows point at an attachment: a reader of one of them may download the attachment's bytes. */
-const ATTACHMENT_REFERRERS = ['answer_evidence', 'visit_photos', 'project_photos'] as const;
 /** A non-administrator's pull looks this many pages of the log ahead for ops it may read. */
 export const PULL_WINDOW_PAGES = 20;
 
@@ -60,11 +58,9 @@ export interface DriftLogger {
 const key = (tbl: string, rowId: string) => `${tbl}\u0000${rowId}`;
 const fieldKey = (tbl: string, rowId: string, field: string) => `${tbl}\u0000${rowId}\u0000${field}`;
 /**
- * `(tbl, row_id) in <keys>` as one `row_id in (…)` per table, the ids of each as one JSON parameter. A literal
- * list of row values becomes an OR tree the size of the batch: slow to plan, not an index lookup, and embedded
- * PGlite fails on one of a few hundred rows (a push of 500 ops for as many records answered 500 for ever). A
- * parameter per id cost more to build, bind and plan than the lookups (thousands per push). A few tables per
- * batch keep this short.
+ * `(tbl, row_id) in <keys>` as one `row_id in (…)` per table. A literal list of row values becomes an OR tree
+ * the size of the batch: slow to plan, not an index lookup, and embedded PGlite fails on one of a few hundred
+ * rows (a push of 500 ops for as many records answered 500 for ever). A few tables per batch keep this short.
  */
 export const rowTuples = (tblCol: AnyPgColumn, rowCol: AnyPgColumn, keys: { tbl: string; rowId: string }[]): SQL => {
   const byTbl = new Map<string, Set<string>>();
@@ -652,20 +648,19 @@ export class SyncService {
   async canReadBlob(principal: Principal, sha256: string, uploadedBy: string | null): Promise<boolean> {
     if (principal.role === 'admin' || uploadedBy === principal.userId) return true;
     const value = JSON.stringify(sha256);
-    // The literal field names let the planner use the partial index sync_fields_blob_refs.
+    // Field names as literals (code constants, not input): the planner then uses the partial index sync_fields_blob_refs.
+    const field = (column: string) => sql.raw(`'${column}'`);
+    const refs = [
+      ...ATTACHMENT_REFERENCES.map(
+        (r) => sql`select f.tbl, f.row_id from ${syncFields} f where f.field = ${field(r.column)} and f.tbl = ${r.tbl}
+                   and f.value in (select to_json(a.row_id)::text from ${syncFields} a where a.field = 'sha256' and a.value = ${value} and a.tbl = 'attachments')`,
+      ),
+      ...FILE_HASH_REFERENCES.map((r) => sql`select f.tbl, f.row_id from ${syncFields} f where f.field = ${field(r.column)} and f.value = ${value} and f.tbl = ${r.tbl}`),
+    ];
     const holders = await jsonRows<RecordFacts & { rowId: string }>(
       this.db,
-      sql`with refs as (
-            select f.tbl, f.row_id from ${syncFields} f
-            where f.field = 'attachment_id' and f.tbl in (${sql.join(
-              ATTACHMENT_REFERRERS.map((t) => sql`${t}`),
-              sql`, `,
-            )})
-              and f.value in (select to_json(a.row_id)::text from ${syncFields} a where a.field = 'sha256' and a.value = ${value} and a.tbl = 'attachments')
-            union all
-            select c.tbl, c.row_id from ${syncFields} c where c.field = 'pdf_sha256' and c.value = ${value} and c.tbl = 'certificates')
-          select r.tbl, r.row_id as "rowId", r.org_id as "orgId", r.owner_account as "ownerAccount"
-          from refs join ${syncRecords} r on r.tbl = refs.tbl and r.row_id = refs.row_id`,
+      sql`select r.tbl, r.row_id as "rowId", r.org_id as "orgId", r.owner_account as "ownerAccount"
+          from (${sql.join(refs, sql` union all `)}) refs join ${syncRecords} r on r.tbl = refs.tbl and r.row_id = refs.row_id`,
     );
     if (holders.length === 0) return false;
     const readable = await this.readableFilter(await this.loadActor(this.db, principal), holders);

@@ -79,6 +79,16 @@ export const SYNC_POLICY: Readonly<Record<string, TablePolicy>> = {
 
 export const SYNC_TABLE_NAMES = Object.keys(SYNC_POLICY);
 
+/** The records that refer to an attachment by its id: its bytes are needed while one of them is in view. */
+export const ATTACHMENT_REFERENCES: readonly { tbl: string; column: string }[] = [
+  { tbl: 'answer_evidence', column: 'attachment_id' },
+  { tbl: 'visit_photos', column: 'attachment_id' },
+  { tbl: 'project_photos', column: 'attachment_id' },
+];
+
+/** The records that refer to a file by its hash, with no attachment row (a signed certificate's PDF). */
+export const FILE_HASH_REFERENCES: readonly { tbl: string; column: string }[] = [{ tbl: 'certificates', column: 'pdf_sha256' }];
+
 /** The field that ties a record to its organisation (or parent), if any: it must be set when the record is created. */
 export function scopeField(tbl: string): string | null {
   const s = SYNC_POLICY[tbl]?.scope;

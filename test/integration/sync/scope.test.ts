@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { OpInput } from '#shared/contract/index';
-import { ATTACHMENT_REFERENCES } from '../../../electron/services/attachments.ts';
+import { ATTACHMENT_REFERENCES } from '#shared/sync/scope';
 import { silentLogger } from '../../../electron/services/logger.ts';
 import { SCOPE_INTERVAL_MS, SyncRunner } from '../../../electron/services/sync-runner.ts';
 import { MemoryServer, TransportError, type SyncTransport } from '../../../electron/services/sync-transport.ts';
