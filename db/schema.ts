@@ -363,13 +363,18 @@ export const attachments = sqliteTable(
   'attachments',
   {
     ...synced,
-    sha256: text('sha256').notNull().unique(),
+    /**
+     * Not unique: the bytes are stored once by this hash, but two laptops that add the same file offline make a
+     * description each, and both arrive here (records of either may show it).
+     */
+    sha256: text('sha256').notNull(),
     mime: text('mime').notNull(),
     size: integer('size').notNull(),
     fileName: text('file_name').notNull(),
     /** Perceptual hash (64-bit dHash, hex) of an image, to find near-duplicate evidence photos; null when undecodable. */
     phash: text('phash'),
   },
+  (t) => [index('attachments_sha256').on(t.sha256)],
 );
 
 /** Evidence photos attached to an assessment item. */

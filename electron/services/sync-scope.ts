@@ -7,7 +7,8 @@
  * (GET /api/sync/scope) and this removes every other one it holds, with all its org-scoped records (the
  * tables SYNC_POLICY ties to an organisation, directly or through a parent), their change-log entries, field
  * clocks and open conflicts, its search document, and the attachment files nothing left on the laptop refers
- * to. Shared registry data (mentors, pairs, attachment rows) stays: every laptop reads it.
+ * to. Shared registry data (mentors, pairs) stays: every laptop reads it. A file's description (an
+ * attachment row) is readable only through a record that shows it: once no record here shows it, it goes too.
  *
  * It is careful about what only this laptop has:
  * - an organisation with changes of this laptop not yet sent is kept, whole, until they are sent (the next
@@ -29,7 +30,7 @@
 import type Database from 'better-sqlite3';
 import type { ScopeResponse } from '#shared/sync/protocol';
 import { ATTACHMENT_REFERENCES, FILE_HASH_REFERENCES, SYNC_POLICY } from '#shared/sync/scope';
-import type { AttachmentStore } from './attachments.ts';
+import { ATTACHMENT_IN_USE, type AttachmentStore } from './attachments.ts';
 import type { Logger } from './logger.ts';
 import type { SearchIndex } from './search.ts';
 import type { SyncService } from './sync.ts';
@@ -71,6 +72,8 @@ export interface ScopeSummary {
   kept: { orgId: string; reason: KeptReason }[];
   /** Organisations in scope this laptop lacked, fetched from the service. */
   fetched: string[];
+  /** Descriptions of files no record on this laptop shows any more, removed (with the files). */
+  unshownFiles: number;
 }
 
 /** The outcome of removing one organisation. */
@@ -111,7 +114,7 @@ export class ScopeCheck {
    * what the transport throws before anything changed (a failed request removes nothing).
    */
   async run(transport: SyncTransport): Promise<ScopeSummary> {
-    const summary: ScopeSummary = { notRun: null, unrestricted: false, removed: [], kept: [], fetched: [] };
+    const summary: ScopeSummary = { notRun: null, unrestricted: false, removed: [], kept: [], fetched: [], unshownFiles: 0 };
     if (!transport.scope) return { ...summary, notRun: 'unsupported' };
     let answer: ScopeResponse;
     try {
@@ -147,6 +150,7 @@ export class ScopeCheck {
       left = retry;
     }
     summary.kept = [...kept].map(([orgId, reason]) => ({ orgId, reason }));
+    summary.unshownFiles = this.removeUnshownFiles();
     if (summary.kept.length > 0) this.logger.info({ kept: summary.kept.slice(0, 20), count: summary.kept.length }, 'sync scope: organisations outside this laptop’s scope kept for now');
 
     // In scope, nothing of it here: its history lies before this laptop's cursor (see the header).
@@ -234,6 +238,39 @@ export class ScopeCheck {
     return { org: { orgId, kind, name: org.name, records, logEntries, files: 0 }, hashes, tables };
   }
 
+  /**
+   * Removes the descriptions of files no record on this laptop shows any more (their records left with an
+   * organisation, were purged, or — before the service scoped them — never were here): the service lets a
+   * laptop read a file's description only through a record that shows it, and would not send it again. Kept:
+   * those with changes of this laptop not yet sent, and those a record waiting in the log (its ops arrived,
+   * it could not be written yet) will show. The bytes go after the commit, unless a certificate uses them.
+   */
+  removeUnshownFiles(): number {
+    const waiting = ATTACHMENT_REFERENCES.map((r) => `SELECT json_extract(value, '$') FROM change_log WHERE applied = 0 AND tbl = '${r.tbl}' AND field = '${r.column}'`);
+    const unshown = this.sqlite
+      .prepare(
+        `SELECT id, sha256 FROM attachments a WHERE NOT (${ATTACHMENT_IN_USE}) AND id NOT IN (${waiting.join(' UNION ')})
+         AND NOT EXISTS (SELECT 1 FROM change_log l WHERE l.tbl = 'attachments' AND l.row_id = a.id AND l.server_seq IS NULL AND l.rejected_reason IS NULL)`,
+      )
+      .all() as { id: string; sha256: string }[];
+    if (unshown.length === 0) return 0;
+    this.sqlite.transaction(() => {
+      for (const a of unshown) {
+        this.sqlite.prepare("DELETE FROM sync_conflicts WHERE tbl = 'attachments' AND row_id = ?").run(a.id);
+        this.sqlite.prepare("DELETE FROM field_clocks WHERE tbl = 'attachments' AND row_id = ?").run(a.id);
+        // Refused entries stay, as with an organisation's records.
+        this.sqlite.prepare("DELETE FROM change_log WHERE tbl = 'attachments' AND row_id = ? AND rejected_reason IS NULL").run(a.id);
+        this.sqlite.prepare('DELETE FROM attachments WHERE id = ?').run(a.id);
+      }
+    })();
+    // Bytes another description here still names stay (it may be shown once a waiting record is written).
+    const described = this.sqlite.prepare('SELECT 1 FROM attachments WHERE sha256 = ? LIMIT 1');
+    const files = this.removeUnusedFiles([...new Set(unshown.map((a) => a.sha256))].filter((sha) => described.get(sha) === undefined));
+    this.logger.info({ descriptions: unshown.length, files }, 'sync scope: removed descriptions of files no record here shows');
+    for (const l of this.removedListeners) l(new Set(['attachments']));
+    return unshown.length;
+  }
+
   /** Fills temp.scope_drop with the organisation and every record tied to it; returns how many. */
   private collect(orgId: string): number {
     // Emptied first, not only after: a rolled-back removal takes its clean-up with it.
@@ -252,7 +289,7 @@ export class ScopeCheck {
     const local = new Set(this.tables());
     const depth = (tbl: string, seen: Set<string> = new Set()): number => {
       const s = SYNC_POLICY[tbl]?.scope;
-      if (!s || s.kind === 'global' || seen.has(tbl)) return -1;
+      if (!s || s.kind === 'global' || s.kind === 'referenced' || seen.has(tbl)) return -1;
       if (s.kind === 'self') return 0;
       if (s.kind === 'org') return 1;
       const d = depth(s.parent, new Set([...seen, tbl]));

@@ -5,8 +5,11 @@
  *
  * The rules:
  * - An administrator reads and writes everything.
- * - Global records (mentors, mentor pairs, attachment metadata) are readable by everyone; written by the
- *   table's writers (SYNC_POLICY).
+ * - Global records (mentors, mentor pairs) are readable by everyone; written by the table's writers
+ *   (SYNC_POLICY).
+ * - Attachment metadata (file name, type, size, hash) is read through the records that show the file (a
+ *   visit photo, an evidence photo, a project photo): readable, and once created writable, by those who may
+ *   read one of them. Anyone among the writers may create one (the record showing it comes with it or later).
  * - A mentor's organisations are the companies assigned to a pair they are in (an active, not deleted
  *   pair_assignments record of a not deleted pair naming their mentor id), the suppliers of their region
  *   (organizations.region = the account's region) and the organisations their account created. A company
@@ -42,6 +45,7 @@ export interface OrgFacts {
 
 export interface RecordFacts {
   tbl: string;
+  rowId: string;
   /** The record's organisation; null for global records. */
   orgId: string | null;
   /** The creator, or for a child record its parent's owner. */
@@ -63,11 +67,16 @@ export function canAccessOrg(actor: Actor, orgId: string, org: OrgFacts | undefi
   return false;
 }
 
-export function canRead(actor: Actor, record: RecordFacts, org: OrgFacts | undefined): boolean {
+/**
+ * `readableReferrer`: for a record read through its referrers (attachment metadata), whether the actor may
+ * read one of the records that refer to it (SyncService.referencedReadable finds out).
+ */
+export function canRead(actor: Actor, record: RecordFacts, org: OrgFacts | undefined, readableReferrer = false): boolean {
   const policy = policyOf(record.tbl);
   if (!policy) return false;
   if (actor.role === 'admin') return true;
   if (policy.scope.kind === 'global') return true;
+  if (policy.scope.kind === 'referenced') return readableReferrer;
   if (record.orgId === null || !canAccessOrg(actor, record.orgId, org)) return false;
   if (OWNED_TABLES.has(record.tbl)) return actor.role === 'supplier_consultant' && record.ownerAccount === actor.accountId;
   return true;
@@ -76,8 +85,8 @@ export function canRead(actor: Actor, record: RecordFacts, org: OrgFacts | undef
 /** The role may write records of this table at all. */
 export const isWriter = (actor: Actor, tbl: string): boolean => actor.role === 'admin' || (policyOf(tbl)?.writers.includes(actor.role) ?? false);
 
-export function canWrite(actor: Actor, record: RecordFacts, org: OrgFacts | undefined): boolean {
-  return isWriter(actor, record.tbl) && canRead(actor, record, org);
+export function canWrite(actor: Actor, record: RecordFacts, org: OrgFacts | undefined, readableReferrer = false): boolean {
+  return isWriter(actor, record.tbl) && canRead(actor, record, org, readableReferrer);
 }
 
 /** A field change: restricted fields only by their roles, except the value given when the record is created. */

@@ -10,14 +10,15 @@
  * laptop's checkIntegrity. What the log itself lost only the laptops can give back: they send it again.
  */
 import crypto from 'node:crypto';
-import { and, asc, desc, eq, inArray, isNotNull, isNull, ne, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, isNotNull, isNull, ne, or, sql } from 'drizzle-orm';
 import { DIGEST_BUCKETS, DigestTree, differingBuckets, recordKey, type DigestHash, type DigestIndex } from '#shared/sync/digest';
 import { MAX_DIGEST_RECORDS, PURGE_FIELD, type DigestResponse, type RecordRef, type RecordsResponse } from '#shared/sync/protocol';
 import type { Principal } from '../auth/service.ts';
 import type { Db } from '../db/index.ts';
 import { syncFields, syncOps, syncRecords } from '../db/schema.ts';
+import { ATTACHMENT_REFERENCES } from '#shared/sync/scope';
 import { canAccessOrg, type Actor } from './authorize.ts';
-import { PUSH_LOCK, rowTuples, type SyncService } from './service.ts';
+import { literal, PUSH_LOCK, rowTuples, type SyncService } from './service.ts';
 
 /** SHA-256 as lowercase hex: the record and bucket hash of the tree (the laptop uses the same). */
 export const sha256Hex: DigestHash = (text) => crypto.createHash('sha256').update(text).digest('hex');
@@ -58,7 +59,7 @@ export class SyncDigest {
       .innerJoin(syncRecords, and(eq(syncRecords.tbl, syncFields.tbl), eq(syncRecords.rowId, syncFields.rowId)))
       .where(candidates);
     // The readable rule is decided per record, once: the rows are per field.
-    const records = new Map<string, { tbl: string; orgId: string | null; ownerAccount: string }>();
+    const records = new Map<string, { tbl: string; rowId: string; orgId: string | null; ownerAccount: string }>();
     for (const r of rows) records.set(recordKey(r.tbl, r.rowId), r);
     const readable = await this.sync.readableFilter(actor, [...records.values()]);
     const visible = new Set([...records].filter(([, r]) => readable(r)).map(([k]) => k));
@@ -68,15 +69,26 @@ export class SyncDigest {
 
   /**
    * A superset of what the caller may read, in SQL, so a mentor's check does not read the whole programme's
-   * heads: global records and those of organisations the caller may access. The exact rule (a consultant's
-   * own diagnoses) is the readable filter applied afterwards.
+   * heads: global records, those of organisations the caller may access, and the files their records show.
+   * The exact rule (a consultant's own diagnoses, files shown by a record the caller may read) is the readable
+   * filter applied afterwards.
    */
   private async candidateFilter(actor: Actor) {
     if (actor.role === 'admin') return undefined;
     const orgIds = (await this.db.selectDistinct({ orgId: syncRecords.orgId }).from(syncRecords).where(isNotNull(syncRecords.orgId))).map((r) => r.orgId as string);
     const facts = await this.sync.loadOrgFacts(this.db, orgIds);
     const accessible = orgIds.filter((id) => canAccessOrg(actor, id, facts.get(id)));
-    return accessible.length === 0 ? isNull(syncRecords.orgId) : or(isNull(syncRecords.orgId), inArray(syncRecords.orgId, accessible));
+    const global = and(isNull(syncRecords.orgId), ne(syncRecords.tbl, 'attachments'));
+    if (accessible.length === 0) return global;
+    const inOrgs = sql`(select json_array_elements_text(${JSON.stringify(accessible)}::json))`;
+    const shown = sql.join(
+      ATTACHMENT_REFERENCES.map(
+        (r) => sql`select f.value from ${syncFields} f join ${syncRecords} o on o.tbl = f.tbl and o.row_id = f.row_id
+                   where f.field = ${literal(r.column)} and f.tbl = ${r.tbl} and o.org_id in ${inOrgs}`,
+      ),
+      sql` union all `,
+    );
+    return or(global, sql`${syncRecords.orgId} in ${inOrgs}`, and(eq(syncRecords.tbl, 'attachments'), sql`to_json(${syncRecords.rowId})::text in (${shown})`));
   }
 
   /** Compares the laptop's bucket digests with the service's; for the buckets that differ, the service's record digests. */

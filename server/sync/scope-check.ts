@@ -49,7 +49,7 @@ export class SyncScope {
     }
     const facts = await this.sync.loadOrgFacts(this.db, candidates);
     return [...candidates]
-      .filter((id) => canRead(actor, { tbl: 'organizations', orgId: id, ownerAccount: actor.accountId }, facts.get(id)))
+      .filter((id) => canRead(actor, { tbl: 'organizations', rowId: id, orgId: id, ownerAccount: actor.accountId }, facts.get(id)))
       .sort();
   }
 }

@@ -48,6 +48,25 @@ export const DRIFT_LOG_MS = 5 * 60_000;
 /** Fields whose values name a blob or an attachment (indexed: sync_fields_blob_refs), and their longest JSON text. */
 const BLOB_REF_FIELDS: ReadonlySet<string> = new Set(['sha256', ...[...ATTACHMENT_REFERENCES, ...FILE_HASH_REFERENCES].map((r) => r.column)]);
 const MAX_REF_LENGTH = 130;
+/** The fields that show a file, as `tbl\u0000column` (ATTACHMENT_REFERENCES). */
+const SHOWS_FILE: ReadonlySet<string> = new Set(ATTACHMENT_REFERENCES.map((r) => `${r.tbl}\u0000${r.column}`));
+/** A record read through the records that refer to it (attachment metadata). */
+const isReferenced = (tbl: string): boolean => policyOf(tbl)?.scope.kind === 'referenced';
+/**
+ * A code constant (a field name) as an SQL literal, not a parameter: the planner then proves the partial
+ * index sync_fields_blob_refs applies. Never for input.
+ */
+export const literal = (name: string): SQL => sql.raw(`'${name.replace(/'/g, "''")}'`);
+/** The attachment ids these ops (or heads) set in a field that shows a file. */
+export function filesShown(ops: readonly { tbl: string; field: string; value: string | null }[]): string[] {
+  const ids = new Set<string>();
+  for (const o of ops) {
+    if (!SHOWS_FILE.has(`${o.tbl}\u0000${o.field}`)) continue;
+    const id = parseJsonString(o.value);
+    if (id) ids.add(id);
+  }
+  return [...ids];
+}
 /** A non-administrator's pull looks this many pages of the log ahead for ops it may read. */
 export const PULL_WINDOW_PAGES = 20;
 
@@ -253,6 +272,8 @@ export class SyncService {
       const target = parseJsonString(scopeValue(row));
       if (target && policy.scope.kind === 'parent') wanted.set(key(policy.scope.parent, target), { tbl: policy.scope.parent, rowId: target });
       if (target && policy.scope.kind === 'org') wanted.set(key('organizations', target), { tbl: 'organizations', rowId: target });
+      // The files its ops would show: who described them decides below whether this caller may show them.
+      for (const id of filesShown(row.ops.map((i) => ops[i] as ChangeOp))) wanted.set(key('attachments', id), { tbl: 'attachments', rowId: id });
     }
     const known = new Map<string, RecordRow>();
     if (wanted.size > 0) {
@@ -288,6 +309,15 @@ export class SyncService {
       [...known.values()].flatMap((r) => (r.orgId ? [r.orgId] : [])),
     );
 
+    // Files already described that the caller writes or shows, and which of them it may read through a record
+    // showing them (a record may show a file described in this batch, by the caller, or already readable).
+    const filesToCheck = [...known.values()].filter((r) => isReferenced(r.tbl) && r.ownerAccount !== actor.accountId).map((r) => r.rowId);
+    const readableFiles = await this.referencedReadable(tx, actor, filesToCheck);
+    const mayShow = (fileId: string): boolean => {
+      const file = known.get(key('attachments', fileId));
+      return !file || file.ownerAccount === actor.accountId || readableFiles.has(fileId);
+    };
+
     // Decide each record (a new child's parent first when the parent is new in this batch too).
     const decisions = new Map<string, RowDecision>();
     const deciding = new Set<string>();
@@ -314,7 +344,7 @@ export class SyncService {
         record = existing;
       } else {
         const target = scopeValue(row);
-        if (policy.scope.kind === 'global') {
+        if (policy.scope.kind === 'global' || policy.scope.kind === 'referenced') {
           record = { tbl: row.tbl, rowId: row.rowId, orgId: null, parentRowId: null, ownerAccount: actor.accountId };
         } else if (policy.scope.kind === 'self') {
           const kind = parseKind(target);
@@ -340,8 +370,11 @@ export class SyncService {
               : { tbl: row.tbl, rowId: row.rowId, orgId: parent.orgId, parentRowId: targetId, ownerAccount: parent.ownerAccount };
         }
       }
-      const facts: RecordFacts = { tbl: record.tbl, orgId: record.orgId, ownerAccount: record.ownerAccount };
-      if (!canWrite(actor, facts, record.orgId ? orgFacts.get(record.orgId) : undefined)) return reject('forbidden', MESSAGE.forbidden);
+      const facts: RecordFacts = { tbl: record.tbl, rowId: record.rowId, orgId: record.orgId, ownerAccount: record.ownerAccount };
+      // A file's description is created by whoever adds the file (the record showing it comes with it or
+      // after it); once there, it is changed only by those who may read a record showing it.
+      const describingNewFile = !existing && policy.scope.kind === 'referenced';
+      if (!describingNewFile && !canWrite(actor, facts, record.orgId ? orgFacts.get(record.orgId) : undefined, readableFiles.has(row.rowId))) return reject('forbidden', MESSAGE.forbidden);
       const parentTbl = LOCKED_WITH_PARENT[row.tbl];
       if (locked.has(k) || (parentTbl && record.parentRowId && locked.has(key(parentTbl, record.parentRowId)))) return reject('locked', MESSAGE.locked);
       return { ok: true, record, isNew: !existing };
@@ -375,6 +408,12 @@ export class SyncService {
         if (BLOB_REF_FIELDS.has(op.field) && op.value !== null && op.value.length > MAX_REF_LENGTH) {
           // Content hashes and attachment ids are indexed (who may download a blob): a long value is no hash.
           results[i] = { opId: op.opId, status: 'rejected', reason: 'invalid', messageKey: MESSAGE.invalid };
+          continue;
+        }
+        const shown = SHOWS_FILE.has(`${op.tbl}\u0000${op.field}`) ? parseJsonString(op.value) : null;
+        if (shown !== null && !mayShow(shown)) {
+          // Naming another pair's file would make its description and bytes readable here.
+          results[i] = { opId: op.opId, status: 'rejected', reason: 'forbidden', messageKey: 'errors.sync.fileForbidden' };
           continue;
         }
         if (!canWriteField(actor, row.tbl, op.field, d.isNew)) {
@@ -591,9 +630,10 @@ export class SyncService {
       return { head: Number(max?.seq ?? 0), ops: [], conflicts: [], cursor: after, more: false };
     }
     const windowFull = Number(bounds?.n ?? 0) > windowSize;
-    // Which organisations of the window the caller may read (everyone reads global records, org_id null). Their
-    // facts also decide the exact rule per record below: the page's records and conflicts all lie in the window.
-    let readable: (r: RecordFacts) => boolean = () => true;
+    // Which organisations of the window the caller may read (global records and files, org_id null, are
+    // decided per record below). Their facts also decide the exact rule per record: the page's records and
+    // conflicts all lie in the window.
+    let facts = new Map<string, OrgFacts>();
     let orgFilter = sql``;
     if (actor.role !== 'admin') {
       const inWindow = (
@@ -603,8 +643,7 @@ export class SyncService {
               where o.seq > ${after} and o.seq <= ${windowEnd} and r.org_id is not null`,
         )
       ).map((r) => r.orgId);
-      const facts = await this.loadOrgFacts(this.db, inWindow);
-      readable = (r) => canRead(actor, r, r.orgId ? facts.get(r.orgId) : undefined);
+      facts = await this.loadOrgFacts(this.db, inWindow);
       const readableOrgs = inWindow.filter((id) => canAccessOrg(actor, id, facts.get(id)));
       orgFilter = sql`and (r.org_id is null or r.org_id in (select json_array_elements_text(${JSON.stringify(readableOrgs)}::json)))`;
     }
@@ -631,12 +670,27 @@ export class SyncService {
             .where(or(and(gt(syncConflicts.seq, after), lte(syncConflicts.seq, cursor)), and(gt(syncConflicts.resolvedSeq, after), lte(syncConflicts.resolvedSeq, cursor))))
             .orderBy(asc(syncConflicts.seq))
         : [];
-    return {
-      ops: examined.filter(readable).map((o) => ({ opId: o.opId, tbl: o.tbl, rowId: o.rowId, field: o.field, value: o.value, hlc: o.hlc, deviceId: o.deviceId, userId: o.userId, base: o.base, seq: Number(o.seq) })),
-      conflicts: conflictRows.filter((r) => readable({ tbl: r.c.tbl, orgId: r.orgId, ownerAccount: r.ownerAccount })).map((r) => conflictView(r.c)),
-      cursor,
-      more,
-    };
+    let readable: (r: RecordFacts) => boolean = () => true;
+    if (actor.role !== 'admin') {
+      const files = await this.referencedReadable(this.db, actor, [...examined, ...conflictRows.map((r) => r.c)].filter((r) => isReferenced(r.tbl)).map((r) => r.rowId));
+      readable = (r) => canRead(actor, r, r.orgId ? facts.get(r.orgId) : undefined, files.has(r.rowId));
+    }
+    const ops: ServerOp[] = examined
+      .filter(readable)
+      .map((o) => ({ opId: o.opId, tbl: o.tbl, rowId: o.rowId, field: o.field, value: o.value, hlc: o.hlc, deviceId: o.deviceId, userId: o.userId, base: o.base, seq: Number(o.seq) }));
+    const conflicts = conflictRows.filter((r) => readable({ tbl: r.c.tbl, rowId: r.c.rowId, orgId: r.orgId, ownerAccount: r.ownerAccount })).map((r) => conflictView(r.c));
+    // The descriptions of the files these records show come with them (from the current state): a file is
+    // readable only through such a record, so its own ops may have been passed over before the record came.
+    // An administrator reads every op anyway. Ops already on the laptop are recognised there by id.
+    const shown = actor.role === 'admin' ? [] : filesShown(ops);
+    if (shown.length > 0) {
+      const files = await this.currentState(shown.map((rowId) => ({ tbl: 'attachments', rowId })));
+      const inPage = new Set(ops.map((o) => o.opId));
+      const conflictIds = new Set(conflicts.map((c) => c.id));
+      ops.unshift(...files.ops.filter((o) => !inPage.has(o.opId)));
+      conflicts.push(...files.conflicts.filter((c) => !conflictIds.has(c.id)));
+    }
+    return { ops, conflicts, cursor, more };
   }
 
   /**
@@ -647,34 +701,68 @@ export class SyncService {
    */
   async canReadBlob(principal: Principal, sha256: string, uploadedBy: string | null): Promise<boolean> {
     if (principal.role === 'admin' || uploadedBy === principal.userId) return true;
+    const actor = await this.loadActor(this.db, principal);
     const value = JSON.stringify(sha256);
-    // Field names as literals (code constants, not input): the planner then uses the partial index sync_fields_blob_refs.
-    const field = (column: string) => sql.raw(`'${column}'`);
-    const refs = [
-      ...ATTACHMENT_REFERENCES.map(
-        (r) => sql`select f.tbl, f.row_id from ${syncFields} f where f.field = ${field(r.column)} and f.tbl = ${r.tbl}
-                   and f.value in (select to_json(a.row_id)::text from ${syncFields} a where a.field = 'sha256' and a.value = ${value} and a.tbl = 'attachments')`,
-      ),
-      ...FILE_HASH_REFERENCES.map((r) => sql`select f.tbl, f.row_id from ${syncFields} f where f.field = ${field(r.column)} and f.value = ${value} and f.tbl = ${r.tbl}`),
-    ];
-    const holders = await jsonRows<RecordFacts & { rowId: string }>(
+    const files = await jsonRows<{ rowId: string }>(
+      this.db,
+      sql`select a.row_id as "rowId" from ${syncFields} a where a.field = ${literal('sha256')} and a.value = ${value} and a.tbl = 'attachments'`,
+    );
+    if ((await this.referencedReadable(this.db, actor, files.map((f) => f.rowId))).size > 0) return true;
+    const holders = await jsonRows<RecordFacts>(
       this.db,
       sql`select r.tbl, r.row_id as "rowId", r.org_id as "orgId", r.owner_account as "ownerAccount"
-          from (${sql.join(refs, sql` union all `)}) refs join ${syncRecords} r on r.tbl = refs.tbl and r.row_id = refs.row_id`,
+          from (${sql.join(
+            FILE_HASH_REFERENCES.map((r) => sql`select f.tbl, f.row_id from ${syncFields} f where f.field = ${literal(r.column)} and f.value = ${value} and f.tbl = ${r.tbl}`),
+            sql` union all `,
+          )}) refs join ${syncRecords} r on r.tbl = refs.tbl and r.row_id = refs.row_id`,
     );
     if (holders.length === 0) return false;
-    const readable = await this.readableFilter(await this.loadActor(this.db, principal), holders);
-    return holders.some(readable);
+    return holders.some(await this.readableFilter(actor, holders));
   }
 
-  /** A predicate over records, with the organisation facts it needs loaded in one query. */
+  /**
+   * Of these attachments, the ones the caller may read: for an administrator all, for anyone else those that
+   * a record they may read shows (ATTACHMENT_REFERENCES; a deleted record still shows its file until it is
+   * purged). One query for the records showing them, one for their organisations' facts.
+   */
+  async referencedReadable(q: Q, actor: Actor, attachmentIds: Iterable<string>): Promise<Set<string>> {
+    const ids = [...new Set(attachmentIds)];
+    if (ids.length === 0 || actor.role === 'admin') return new Set(ids);
+    const values = sql`(select to_json(x.id)::text from json_array_elements_text(${JSON.stringify(ids)}::json) as x(id))`;
+    const referrers = await jsonRows<RecordFacts & { shows: string }>(
+      q,
+      sql`select r.tbl, r.row_id as "rowId", r.org_id as "orgId", r.owner_account as "ownerAccount", refs.value as shows
+          from (${sql.join(
+            ATTACHMENT_REFERENCES.map((r) => sql`select f.tbl, f.row_id, f.value from ${syncFields} f where f.field = ${literal(r.column)} and f.tbl = ${r.tbl} and f.value in ${values}`),
+            sql` union all `,
+          )}) refs join ${syncRecords} r on r.tbl = refs.tbl and r.row_id = refs.row_id`,
+    );
+    const readable = new Set<string>();
+    if (referrers.length === 0) return readable;
+    const facts = await this.loadOrgFacts(
+      q,
+      referrers.flatMap((r) => (r.orgId ? [r.orgId] : [])),
+    );
+    for (const r of referrers) {
+      const id = parseJsonString(r.shows);
+      if (id && canRead(actor, r, r.orgId ? facts.get(r.orgId) : undefined)) readable.add(id);
+    }
+    return readable;
+  }
+
+  /** A predicate over records, with the facts it needs (organisations, files' referrers) loaded first. */
   async readableFilter(actor: Actor, records: RecordFacts[]): Promise<(r: RecordFacts) => boolean> {
     if (actor.role === 'admin') return () => true;
     const facts = await this.loadOrgFacts(
       this.db,
       records.flatMap((r) => (r.orgId ? [r.orgId] : [])),
     );
-    return (r) => canRead(actor, r, r.orgId ? facts.get(r.orgId) : undefined);
+    const files = await this.referencedReadable(
+      this.db,
+      actor,
+      records.filter((r) => isReferenced(r.tbl)).map((r) => r.rowId),
+    );
+    return (r) => canRead(actor, r, r.orgId ? facts.get(r.orgId) : undefined, files.has(r.rowId));
   }
 
   /**
@@ -711,8 +799,22 @@ export class SyncService {
     return { ...(await this.currentState(visible)), cursor, next };
   }
 
-  /** The current state of these records: each field's head op (with the base it carried) and the open conflicts. */
+  /**
+   * The current state of these records: each field's head op (with the base it carried) and the open
+   * conflicts; with them the descriptions of the files they show (readable through them), before them.
+   */
   async currentState(records: { tbl: string; rowId: string }[]): Promise<{ ops: ServerOp[]; conflicts: ConflictRecord[] }> {
+    const asked = new Set(records.map((r) => key(r.tbl, r.rowId)));
+    const own = await this.heads(records);
+    const files = filesShown(own.ops)
+      .filter((id) => !asked.has(key('attachments', id)))
+      .map((rowId) => ({ tbl: 'attachments', rowId }));
+    if (files.length === 0) return own;
+    const shown = await this.heads(files);
+    return { ops: [...shown.ops, ...own.ops], conflicts: [...shown.conflicts, ...own.conflicts] };
+  }
+
+  private async heads(records: { tbl: string; rowId: string }[]): Promise<{ ops: ServerOp[]; conflicts: ConflictRecord[] }> {
     const heads = await this.db
       .select({ f: syncFields, base: syncOps.base })
       .from(syncFields)

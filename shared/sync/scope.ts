@@ -15,8 +15,13 @@ export type RecordScope =
   | { kind: 'org'; field: string }
   /** `field` holds the id of a record of table `parent`; the organisation is the parent's. */
   | { kind: 'parent'; field: string; parent: string }
-  /** Shared registry data (mentors, pairs, attachment metadata): not tied to one organisation. */
-  | { kind: 'global' };
+  /** Shared registry data (mentors, pairs): not tied to one organisation. */
+  | { kind: 'global' }
+  /**
+   * Read through the records that refer to it (ATTACHMENT_REFERENCES): attachment metadata. One file may be
+   * shown by records of several organisations; whoever may read one of them may read it, nobody else.
+   */
+  | { kind: 'referenced' };
 
 export interface TablePolicy {
   scope: RecordScope;
@@ -53,7 +58,7 @@ export const SYNC_POLICY: Readonly<Record<string, TablePolicy>> = {
   assessment_signatures: { scope: parent('assessment_id', 'assessments'), writers: FIELD_STAFF },
   answer_evidence: { scope: parent('assessment_id', 'assessments'), writers: FIELD_STAFF },
   action_items: { scope: org(), writers: FIELD_STAFF },
-  attachments: { scope: { kind: 'global' }, writers: EVERYONE },
+  attachments: { scope: { kind: 'referenced' }, writers: EVERYONE },
   diagnoses: { scope: org(), writers: CONSULTANTS },
   diagnosis_answers: { scope: parent('diagnosis_id', 'diagnoses'), writers: CONSULTANTS },
   diagnosis_plan_items: { scope: parent('diagnosis_id', 'diagnoses'), writers: CONSULTANTS },

@@ -107,6 +107,10 @@ describe.each(BACKENDS)('a company taken away from a mentor pair leaves the pair
     await leeLaptop.runner.runOnce();
     const files = (d: Device) => path.join(d.app.dir, 'attachments');
     for (const d of [kimLaptop, leeLaptop]) for (const b of [visitPhoto, evidence]) expect(fs.existsSync(path.join(files(d), sha(b)))).toBe(true);
+    // The photos' descriptions (name, type, size, hash) reach pair 1's laptops only, like the photos.
+    const described = (d: Device) => (d.app.sqlite.prepare('SELECT count(*) AS n FROM attachments WHERE sha256 IN (?, ?)').get(sha(visitPhoto), sha(evidence)) as { n: number }).n;
+    await parkLaptop.runner.runOnce();
+    expect([described(kimLaptop), described(leeLaptop), described(parkLaptop)]).toEqual([2, 2, 0]);
     const held = companyRows(kimLaptop.app, x);
     expect(held).toBeGreaterThanOrEqual(10);
     const kimBefore = syncedState(kimLaptop.app);
@@ -131,6 +135,7 @@ describe.each(BACKENDS)('a company taken away from a mentor pair leaves the pair
       expect(clocked.get(id)).toEqual({ n: 0 });
     }
     for (const b of [visitPhoto, evidence]) expect(fs.existsSync(path.join(files(kimLaptop), sha(b)))).toBe(false);
+    expect(described(kimLaptop)).toBe(0);
     expect(kimLaptop.app.services.sync.checkIntegrity()).toMatchObject({ altered: [], unlogged: [] });
     const divergence = await new DivergenceCheck(kimLaptop.app.sqlite, kimLaptop.app.services.sync, kimLaptop.app.services.settings.deviceId(), silentLogger()).run(kimLaptop.transport);
     expect(divergence).toMatchObject({ recordsDiffering: 0, notRun: null });
@@ -152,6 +157,7 @@ describe.each(BACKENDS)('a company taken away from a mentor pair leaves the pair
     // Everything Kim held, and the ended assignment to pair 1 beside the new one.
     expect(companyRows(parkLaptop.app, x)).toBe(held + 1);
     for (const b of [visitPhoto, evidence]) expect(fs.existsSync(path.join(files(parkLaptop), sha(b)))).toBe(true);
+    expect(described(parkLaptop)).toBe(2);
 
     // Assigned back to pair 1: Kim's laptop gets X back complete; Park's laptop lets it go.
     await office.app.ok('pairs.assign', { companyId: x, pairId: pair1.id });
@@ -176,14 +182,42 @@ describe.each(BACKENDS)('a company taken away from a mentor pair leaves the pair
     expect(companyRows(parkLaptop.app, x)).toBe(0);
   });
 
-  it('a company back in scope without a new assignment (an ended one restored) is fetched by the scope check', async () => {
+  /** The office creates a pair of two new mentors and assigns them a new company. */
+  const pairWithCompany = async (names: [string, string], company: string) => {
     const office = await device('admin');
-    const kim = await office.app.ok('mentors.create', mentorData({ name: '정공정', expertise: 'process' }));
-    const lee = await office.app.ok('mentors.create', mentorData({ name: '한인공', expertise: 'ai', affiliationType: 'kaist_institute' }));
+    const kim = await office.app.ok('mentors.create', mentorData({ name: names[0], expertise: 'process' }));
+    const lee = await office.app.ok('mentors.create', mentorData({ name: names[1], expertise: 'ai', affiliationType: 'kaist_institute' }));
     const pair = await office.app.ok('pairs.create', { processMentorId: kim.id, aiMentorId: lee.id });
-    const { id: x } = await office.app.ok('companies.create', companyData({ name: '복원정밀' }));
+    const { id: x } = await office.app.ok('companies.create', companyData({ name: company }));
     await office.app.ok('pairs.assign', { companyId: x, pairId: pair.id });
     await office.runner.runOnce();
+    return { office, kim, lee, pair, x };
+  };
+
+  it('the same photo added on both laptops of a pair offline arrives on both, described twice, nothing left waiting', async () => {
+    const { kim, lee, x } = await pairWithCompany(['오공정', '윤인공'], '동일사진');
+    const laptops = [await device('mentor', kim.id), await device('mentor', lee.id)];
+    for (const d of laptops) await d.runner.runOnce();
+    // Both photograph the same board (the same file, sent round by messenger) on their own visit, offline.
+    const board = photo();
+    for (const [i, d] of laptops.entries()) {
+      const { id: visitId } = await d.app.ok('visits.create', { companyId: x, visitedOn: `2027-03-0${i + 1}`, place: '사무실', purpose: 'assessment', attendees: [], notes: '' });
+      await d.app.ok('visits.addPhoto', { visitId, fileName: `board-${i}.png`, data: board.toString('base64') });
+    }
+    for (const d of [...laptops, ...laptops]) expect(await d.runner.runOnce()).toMatchObject({ rejected: 0 });
+    for (const d of laptops) {
+      expect(d.app.sqlite.prepare('SELECT count(*) AS n FROM attachments WHERE sha256 = ?').get(sha(board))).toEqual({ n: 2 });
+      expect(d.app.sqlite.prepare('SELECT count(*) AS n FROM visit_photos').get()).toEqual({ n: 2 });
+      expect(d.app.sqlite.prepare('SELECT count(*) AS n FROM change_log WHERE applied = 0').get()).toEqual({ n: 0 });
+      expect(d.app.services.sync.status()).toMatchObject({ pending: 0, rejected: 0, missingFiles: 0 });
+      const divergence = await new DivergenceCheck(d.app.sqlite, d.app.services.sync, d.app.services.settings.deviceId(), silentLogger()).run(d.transport);
+      expect(divergence).toMatchObject({ recordsDiffering: 0, notRun: null });
+    }
+    expect(syncedState(laptops[0]!.app)).toEqual(syncedState(laptops[1]!.app));
+  });
+
+  it('a company back in scope without a new assignment (an ended one restored) is fetched by the scope check', async () => {
+    const { office, kim, x } = await pairWithCompany(['정공정', '한인공'], '복원정밀');
     const kimLaptop = await device('mentor', kim.id);
     await kimLaptop.runner.runOnce();
     const { id: assessmentId } = await kimLaptop.app.ok('assessments.create', { companyId: x, visitId: null, instrumentId: 'company-dx' });

@@ -25,21 +25,26 @@ describe('sync authorisation rules (pure)', () => {
 
   it('consultants: suppliers only, and only their own diagnoses', () => {
     expect(canAccessOrg(consultant, 'c1', company({ createdBy: 'k', assigned: false }))).toBe(false);
-    expect(canRead(consultant, { tbl: 'diagnoses', orgId: 's1', ownerAccount: 'k' }, supplier())).toBe(true);
-    expect(canRead(consultant, { tbl: 'diagnosis_answers', orgId: 's1', ownerAccount: 'other' }, supplier())).toBe(false);
-    expect(canRead(mentor, { tbl: 'diagnoses', orgId: 's1', ownerAccount: 'm' }, supplier())).toBe(false);
-    expect(canWrite(consultant, { tbl: 'visits', orgId: 's1', ownerAccount: 'k' }, supplier())).toBe(false);
-    expect(canWrite(consultant, { tbl: 'financials', orgId: 's1', ownerAccount: 'k' }, supplier())).toBe(true);
+    expect(canRead(consultant, { tbl: 'diagnoses', rowId: 'r', orgId: 's1', ownerAccount: 'k' }, supplier())).toBe(true);
+    expect(canRead(consultant, { tbl: 'diagnosis_answers', rowId: 'r', orgId: 's1', ownerAccount: 'other' }, supplier())).toBe(false);
+    expect(canRead(mentor, { tbl: 'diagnoses', rowId: 'r', orgId: 's1', ownerAccount: 'm' }, supplier())).toBe(false);
+    expect(canWrite(consultant, { tbl: 'visits', rowId: 'r', orgId: 's1', ownerAccount: 'k' }, supplier())).toBe(false);
+    expect(canWrite(consultant, { tbl: 'financials', rowId: 'r', orgId: 's1', ownerAccount: 'k' }, supplier())).toBe(true);
   });
 
   it('global tables are readable by all, written by their writers; unknown tables by no one', () => {
-    expect(canRead(consultant, { tbl: 'mentors', orgId: null, ownerAccount: 'a' }, undefined)).toBe(true);
-    expect(canWrite(mentor, { tbl: 'mentors', orgId: null, ownerAccount: 'm' }, undefined)).toBe(false);
-    expect(canWrite(mentor, { tbl: 'attachments', orgId: null, ownerAccount: 'm' }, undefined)).toBe(true);
-    expect(canRead(admin, { tbl: 'secrets', orgId: null, ownerAccount: 'a' }, undefined)).toBe(false);
-    expect(canRead(admin, { tbl: 'toString', orgId: null, ownerAccount: 'a' }, undefined)).toBe(false);
-    expect(canWrite(admin, { tbl: 'sanctions', orgId: 'c2', ownerAccount: 'a' }, undefined)).toBe(true);
-    expect(canWrite(mentor, { tbl: 'sanctions', orgId: 'c1', ownerAccount: 'm' }, company())).toBe(false);
+    expect(canRead(consultant, { tbl: 'mentors', rowId: 'r', orgId: null, ownerAccount: 'a' }, undefined)).toBe(true);
+    expect(canWrite(mentor, { tbl: 'mentors', rowId: 'r', orgId: null, ownerAccount: 'm' }, undefined)).toBe(false);
+    // Attachment metadata is read (and changed) through a record showing the file that the caller may read.
+    expect(canRead(mentor, { tbl: 'attachments', rowId: 'r', orgId: null, ownerAccount: 'm' }, undefined)).toBe(false);
+    expect(canRead(mentor, { tbl: 'attachments', rowId: 'r', orgId: null, ownerAccount: 'x' }, undefined, true)).toBe(true);
+    expect(canWrite(mentor, { tbl: 'attachments', rowId: 'r', orgId: null, ownerAccount: 'm' }, undefined)).toBe(false);
+    expect(canWrite(mentor, { tbl: 'attachments', rowId: 'r', orgId: null, ownerAccount: 'm' }, undefined, true)).toBe(true);
+    expect(canRead(admin, { tbl: 'attachments', rowId: 'r', orgId: null, ownerAccount: 'm' }, undefined)).toBe(true);
+    expect(canRead(admin, { tbl: 'secrets', rowId: 'r', orgId: null, ownerAccount: 'a' }, undefined)).toBe(false);
+    expect(canRead(admin, { tbl: 'toString', rowId: 'r', orgId: null, ownerAccount: 'a' }, undefined)).toBe(false);
+    expect(canWrite(admin, { tbl: 'sanctions', rowId: 'r', orgId: 'c2', ownerAccount: 'a' }, undefined)).toBe(true);
+    expect(canWrite(mentor, { tbl: 'sanctions', rowId: 'r', orgId: 'c1', ownerAccount: 'm' }, company())).toBe(false);
   });
 
   it('restricted fields: only their roles change them; creating a record gives them their first value', () => {

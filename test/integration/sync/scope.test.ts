@@ -10,7 +10,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { OpInput } from '#shared/contract/index';
+import { hlcToString } from '#shared/sync/hlc';
+import type { ServerOp } from '#shared/sync/protocol';
 import { ATTACHMENT_REFERENCES } from '#shared/sync/scope';
+import { uuidv7 } from 'uuidv7';
+import { attachments } from '#db/schema';
 import { silentLogger } from '../../../electron/services/logger.ts';
 import { SCOPE_INTERVAL_MS, SyncRunner } from '../../../electron/services/sync-runner.ts';
 import { MemoryServer, TransportError, type SyncTransport } from '../../../electron/services/sync-transport.ts';
@@ -116,7 +120,10 @@ describe('a company that leaves a laptop’s scope leaves the laptop', () => {
     for (const tbl of ['organizations', 'financials', 'contacts', 'visits', 'visit_attendees', 'visit_photos', 'assessments', 'assessment_answers', 'answer_evidence', 'action_items']) {
       expect(xRecords.some((r) => r.startsWith(`${tbl}/`)), tbl).toBe(true);
     }
-    const expected = stateWithout(b, xRecords);
+    // X's evidence photo is shown by no other record: its description goes too; the visit photo Y shows stays.
+    const evidenceDescription = `attachments/${(b.sqlite.prepare('SELECT id FROM attachments WHERE sha256 = ?').get(sha(evidenceX)) as { id: string }).id}`;
+    const sharedDescription = b.sqlite.prepare('SELECT id FROM attachments WHERE sha256 = ?').get(sha(shared));
+    const expected = stateWithout(b, [...xRecords, evidenceDescription]);
     const yRecords = recordsOf(b, y.companyId);
     const yLog = countWhereRecord(b, 'change_log', yRecords);
 
@@ -127,9 +134,10 @@ describe('a company that leaves a laptop’s scope leaves the laptop', () => {
 
     expect(recordsOf(b, x.companyId)).toEqual([]);
     // The app is told which tables changed (the open pages refresh).
-    expect(told).toEqual([[...new Set(xRecords.map((r) => r.split('/')[0] as string))].sort()]);
-    expect(countWhereRecord(b, 'change_log', xRecords)).toBe(0);
-    expect(countWhereRecord(b, 'field_clocks', xRecords)).toBe(0);
+    expect(told).toEqual([[...new Set(xRecords.map((r) => r.split('/')[0] as string))].sort(), ['attachments']]);
+    expect(countWhereRecord(b, 'change_log', [...xRecords, evidenceDescription])).toBe(0);
+    expect(countWhereRecord(b, 'field_clocks', [...xRecords, evidenceDescription])).toBe(0);
+    expect(b.sqlite.prepare('SELECT id FROM attachments WHERE sha256 = ?').get(sha(shared))).toEqual(sharedDescription);
     expect(countWhereRecord(b, 'sync_conflicts', xRecords)).toBe(0);
     expect(stateWithout(b, [])).toEqual(expected);
     expect(countWhereRecord(b, 'change_log', yRecords)).toBe(yLog);
@@ -304,6 +312,42 @@ describe('a company that leaves a laptop’s scope leaves the laptop', () => {
     await runner.runOnce();
     expect(asked).toBe(4);
     expect(recordsOf(b, x.companyId)).toEqual([]);
+  });
+
+  it('forgets descriptions of files no record here shows (as the service would not send them), unless a waiting record or an unsent change needs them', () => {
+    const b = openApp();
+    const file = photo();
+    const op = (tbl: string, rowId: string, field: string, value: unknown, seq: number): ServerOp => ({
+      opId: uuidv7(),
+      tbl,
+      rowId,
+      field,
+      value: JSON.stringify(value),
+      hlc: hlcToString({ millis: Date.parse('2027-03-01T00:00:00Z'), counter: seq, node: 'other-laptop' }),
+      deviceId: 'other-laptop',
+      userId: 'u',
+      base: null,
+      seq,
+    });
+    const description = (id: string, first: number) =>
+      Object.entries({ sha256: sha(file), mime: 'image/png', size: file.length, file_name: 'board.png' }).map(([f, v], i) => op('attachments', id, f, v, first + i));
+    // One description that arrived alone (before the service scoped them, every laptop got them all), one a
+    // photo waits for (its visit has not arrived), one made here and not sent yet.
+    const [alone, awaited] = [uuidv7(), uuidv7()];
+    b.services.sync.applyPage([...description(alone, 1), ...description(awaited, 10), op('visit_photos', uuidv7(), 'visit_id', uuidv7(), 20), op('visit_photos', uuidv7(), 'attachment_id', awaited, 21)], [], 21);
+    const mine = b.services.mutations.transaction((tx) => tx.insert(attachments, { sha256: sha(file), mime: 'image/png', size: file.length, fileName: 'mine.png', phash: null }));
+    fs.mkdirSync(path.dirname(fileOf(b, file)), { recursive: true });
+    fs.writeFileSync(fileOf(b, file), file);
+    const described = () => (b.sqlite.prepare('SELECT id FROM attachments ORDER BY id').all() as { id: string }[]).map((r) => r.id);
+    expect(described()).toEqual([alone, awaited, mine].sort());
+
+    expect(b.services.syncScope.removeUnshownFiles()).toBe(1);
+    expect(described()).toEqual([awaited, mine].sort());
+    expect(b.sqlite.prepare("SELECT count(*) AS n FROM change_log WHERE tbl = 'attachments' AND row_id = ?").get(alone)).toEqual({ n: 0 });
+    expect(b.sqlite.prepare("SELECT count(*) AS n FROM field_clocks WHERE tbl = 'attachments' AND row_id = ?").get(alone)).toEqual({ n: 0 });
+    // The bytes stay while another description names them.
+    expect(fs.existsSync(fileOf(b, file))).toBe(true);
+    expect(b.services.syncScope.removeUnshownFiles()).toBe(0);
   });
 
   it('the attachment references the scope check and the downloads use are every foreign key to attachments', () => {
