@@ -67,6 +67,7 @@ export class MentorService {
       const row = tx.get(mentors, id) as { name: string; affiliation_name: string; deleted_at: string | null };
       search.index('mentor', id, [row.name, row.affiliation_name], { active: row.deleted_at === null, sortKey: row.name });
     });
+    mutations.onRemove(mentors, (_t, id) => search.remove(id));
   }
 
   list(input: ListInput): { rows: MentorRow[]; total: number } {

@@ -55,6 +55,8 @@ export interface WriteContext {
 }
 
 export type AfterWrite = (tx: Tx, table: string, id: string) => void;
+/** Called inside the transaction after a row was removed (a record that existed only through refused changes). */
+export type AfterRemove = (table: string, id: string) => void;
 
 export interface ChangeEntry {
   opId: string;
@@ -76,6 +78,7 @@ export class MutationLayer {
   private readonly specs = new Map<SQLiteTable, ResolvedSpec>();
   private readonly stmts = new Map<string, Database.Statement>();
   private readonly afterWrite = new Map<string, AfterWrite[]>();
+  private readonly afterRemove = new Map<string, AfterRemove[]>();
   private readonly commitListeners: ((tables: Set<string>) => void)[] = [];
   private clock: HlcState;
   private skewMs = 0;
@@ -123,6 +126,12 @@ export class MutationLayer {
   onWrite(table: SQLiteTable, hook: AfterWrite): void {
     const name = getTableName(table);
     this.afterWrite.set(name, [...(this.afterWrite.get(name) ?? []), hook]);
+  }
+
+  /** Runs `hook` inside the transaction after a row of `table` was removed (Tx.removeRemote). */
+  onRemove(table: SQLiteTable, hook: AfterRemove): void {
+    const name = getTableName(table);
+    this.afterRemove.set(name, [...(this.afterRemove.get(name) ?? []), hook]);
   }
 
   /** Called after a transaction that changed something commits, with the names of changed tables. */
@@ -213,6 +222,11 @@ export class MutationLayer {
   /** @internal */
   hooks(table: string): AfterWrite[] {
     return this.afterWrite.get(table) ?? [];
+  }
+
+  /** @internal */
+  removeHooks(table: string): AfterRemove[] {
+    return this.afterRemove.get(table) ?? [];
   }
 }
 
@@ -314,6 +328,23 @@ export class Tx {
       }
     }
     this.after(tableName, id);
+    return true;
+  }
+
+  /**
+   * Sync: removes a row that exists only through changes the service refused, with its field clocks (the
+   * log keeps the refused changes). False, and nothing removed, while another row still refers to it.
+   */
+  removeRemote(tableName: string, id: string): boolean {
+    try {
+      this.layer.stmt(`DELETE FROM "${tableName}" WHERE id = ?`).run(id);
+    } catch (err) {
+      if (err instanceof Error && /FOREIGN KEY constraint failed/.test(err.message)) return false;
+      throw err;
+    }
+    this.layer.stmt('DELETE FROM field_clocks WHERE tbl = ? AND row_id = ?').run(tableName, id);
+    this.changed.add(tableName);
+    for (const hook of this.layer.removeHooks(tableName)) hook(tableName, id);
     return true;
   }
 

@@ -62,6 +62,7 @@ export class OrganizationService {
       const row = tx.get(organizations, id) as unknown as OrgSqlRow;
       search.index(row.kind, id, [row.name, row.representative, row.brn], { active: row.deleted_at === null, sortKey: row.name });
     });
+    mutations.onRemove(organizations, (_t, id) => search.remove(id));
   }
 
   list(kind: OrgKind, input: ListInput): { rows: OrgRow[]; total: number } {

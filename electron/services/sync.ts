@@ -14,7 +14,7 @@ import { SIGNED_RECORDS } from '#shared/sync/signing';
 import { CLOCK_TOLERANCE_MS } from '#shared/sync/hlc';
 import { MAX_PULL_OPS, MAX_PUSH_BYTES, MAX_PUSH_OPS, PURGE_FIELD, type ChangeOp, type ConflictRecord, type PullResponse, type PushResponse, type ServerOp } from '#shared/sync/protocol';
 import type { Logger } from './logger.ts';
-import type { MutationLayer, SqlValue } from './mutations.ts';
+import type { MutationLayer, SqlValue, Tx } from './mutations.ts';
 import { ATTACHMENT_IN_USE, type AttachmentStore } from './attachments.ts';
 import { TransportError, type BlobTransport, type SyncTransport } from './sync-transport.ts';
 
@@ -251,7 +251,8 @@ export class SyncService {
     const byOp = new Map(batch.map((r) => [r.op_id, r]));
     const ack = this.sqlite.prepare('UPDATE change_log SET server_seq = ? WHERE op_id = ? AND server_seq IS NULL');
     const refuse = this.sqlite.prepare('UPDATE change_log SET rejected_reason = ?, rejected_key = ?, rejected_label = ? WHERE op_id = ? AND server_seq IS NULL');
-    this.sqlite.transaction(() => {
+    const refused: LogRow[] = [];
+    this.mutations.transaction((tx) => {
       for (const r of response.results) {
         const op = byOp.get(r.opId);
         // Ops the server did not answer for stay pending and go again with the next round.
@@ -260,25 +261,48 @@ export class SyncService {
           ack.run(r.seq, r.opId);
           totals.accepted++;
         } else {
-          refuse.run(r.reason, r.messageKey, this.describe(op.tbl, op.row_id).companyName, r.opId);
-          if (r.reason === 'signMismatch') this.unlock(op);
+          if (refuse.run(r.reason, r.messageKey, this.describe(op.tbl, op.row_id).companyName, r.opId).changes > 0) refused.push(op);
           totals.rejected++;
         }
       }
-    })();
+      this.undoRefused(tx, refused);
+    });
   }
 
   /**
-   * The service refused a signature: what was signed here is not what it holds (a colleague's edit got there
-   * first, or a photo is missing). The record opens again here, as it is on the service, to be reviewed and
-   * signed again; the refused op stays in the log with its reason.
+   * A refused change no longer stands on this laptop; it stays in the log with its reason, shown to the user.
+   * Where it is the field's current value, the field goes back to the latest change the service did not refuse
+   * (what the service and colleagues hold), and a record that exists only through refused changes goes. An
+   * edit made offline while a colleague signed is undone here, as it is nowhere else; a refused signature opens
+   * the record again, as it is on the service, to be reviewed and signed again.
    */
-  private unlock(op: LogRow): void {
-    if (SIGNED_RECORDS[op.tbl]?.lockField !== op.field) return;
-    this.sqlite.prepare(`UPDATE "${op.tbl}" SET "${op.field}" = NULL WHERE id = ?`).run(op.row_id);
-    if (op.base === null) this.sqlite.prepare('DELETE FROM field_clocks WHERE tbl = ? AND row_id = ? AND field = ?').run(op.tbl, op.row_id, op.field);
-    else this.sqlite.prepare('UPDATE field_clocks SET hlc = ? WHERE tbl = ? AND row_id = ? AND field = ?').run(op.base, op.tbl, op.row_id, op.field);
-    this.logger.warn({ tbl: op.tbl, rowId: op.row_id }, 'signature refused by the service; record reopened');
+  private undoRefused(tx: Tx, refused: readonly LogRow[]): void {
+    const clockOf = this.sqlite.prepare('SELECT hlc FROM field_clocks WHERE tbl = ? AND row_id = ? AND field = ?');
+    const standing = this.sqlite.prepare('SELECT value, hlc FROM change_log WHERE tbl = ? AND row_id = ? AND field = ? AND rejected_reason IS NULL AND applied = 1 ORDER BY hlc DESC LIMIT 1');
+    const rowStands = this.sqlite.prepare('SELECT 1 FROM change_log WHERE tbl = ? AND row_id = ? AND rejected_reason IS NULL LIMIT 1');
+    const setClock = this.sqlite.prepare('INSERT INTO field_clocks (tbl, row_id, field, hlc) VALUES (?, ?, ?, ?) ON CONFLICT(tbl, row_id, field) DO UPDATE SET hlc = excluded.hlc');
+    const dropClock = this.sqlite.prepare('DELETE FROM field_clocks WHERE tbl = ? AND row_id = ? AND field = ?');
+    // Latest first: a refused child goes before the refused parent it points at.
+    for (const op of [...refused].sort((a, b) => b.seq - a.seq)) {
+      const columns = this.mutations.columnsOf(op.tbl);
+      if (!columns || (!columns.has(op.field) && op.field !== 'deleted_at')) continue;
+      if ((clockOf.get(op.tbl, op.row_id, op.field) as { hlc: string } | undefined)?.hlc !== op.hlc) continue; // a later change holds the field
+      if (!rowStands.get(op.tbl, op.row_id)) {
+        if (!tx.removeRemote(op.tbl, op.row_id)) this.logger.warn({ tbl: op.tbl, rowId: op.row_id }, 'a record made only of refused changes is still referred to; kept');
+        continue;
+      }
+      const prev = standing.get(op.tbl, op.row_id, op.field) as { value: string | null; hlc: string } | undefined;
+      try {
+        tx.writeRemote(op.tbl, op.row_id, [[op.field, prev?.value ? (JSON.parse(prev.value) as SqlValue) : null]], { createdAt: hlcTime(op.hlc), originDevice: op.device_id });
+      } catch (err) {
+        // A required field with no value the service took: the refused one stays visible until one arrives.
+        if (err instanceof Error && /NOT NULL constraint failed/.test(err.message)) continue;
+        throw err;
+      }
+      if (prev) setClock.run(op.tbl, op.row_id, op.field, prev.hlc);
+      else dropClock.run(op.tbl, op.row_id, op.field);
+    }
+    if (refused.some((op) => SIGNED_RECORDS[op.tbl]?.lockField === op.field)) this.logger.warn({ refused: refused.length }, 'a signature was refused by the service; the record is open again');
   }
 
   /**
