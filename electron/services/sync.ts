@@ -168,6 +168,7 @@ export class SyncService {
   async downloadBlobs(t: BlobTransport): Promise<number> {
     if (!this.files) return 0;
     let got = 0;
+    const held = this.sqlite.prepare('INSERT OR IGNORE INTO blob_uploads (sha256, uploaded_at) VALUES (?, ?)');
     for (const { sha256 } of this.referencedBlobs()) {
       if (this.files.has(sha256)) continue;
       const s = await t.status(sha256);
@@ -184,8 +185,11 @@ export class SyncService {
         }
         throw err;
       }
-      if (this.files.putVerified(sha256, Buffer.concat(parts))) got++;
-      else this.logger.warn({ sha256 }, 'downloaded attachment did not match its hash; will try again');
+      if (this.files.putVerified(sha256, Buffer.concat(parts))) {
+        // It came from the service, which holds it whole: nothing to send.
+        held.run(sha256, new Date(this.now()).toISOString());
+        got++;
+      } else this.logger.warn({ sha256 }, 'downloaded attachment did not match its hash; will try again');
     }
     return got;
   }

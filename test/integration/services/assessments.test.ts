@@ -2,32 +2,10 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { AssessmentResult } from '#shared/scoring/assessment';
-import { companyData, count, openApp, REPO, useCleanup } from '../fixtures.ts';
+import { companyData, count, MIDDLING_ANSWERS as middling, openApp, REPO, useCleanup } from '../fixtures.ts';
 
 useCleanup();
 
-const EOK = 100_000_000;
-const middling: Record<string, unknown> = {
-  ceo_vision: 3,
-  ceo_involvement: 3,
-  ceo_budget: 'partly',
-  org_dedicated: 'yes',
-  org_staff: 2,
-  org_roles: { done: ['data_owner', 'it_ot_admin'], planned: [] },
-  invest_rnd_share: 1,
-  invest_equipment_share: 3,
-  digital_level: 3,
-  digital_scope: { done: ['output', 'quality', 'inventory'], planned: ['equipment'] },
-  data_decisions: 3,
-  ai_use: 1,
-  skills_training: 'yes',
-  skills_digital_share: 30,
-  inv_revenue: 50 * EOK,
-  inv_margin: 4,
-  inv_growth: 6,
-  inv_own_funds: 1 * EOK,
-  inv_finance_access: 'no',
-};
 
 async function setup() {
   const app = openApp();
