@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import type { FastifyInstance } from 'fastify';
 import { asc } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServerDatabase } from '../../server/db/index.ts';
 import { syncConflicts, syncFields, syncOps } from '../../server/db/schema.ts';
 import { httpTransport } from '../../electron/services/sync-transport.ts';
@@ -55,4 +55,15 @@ describe.each(BACKENDS)('replicas converge through the central service ($name)',
       { seed, numRuns: 12 },
     );
   }, 300_000);
+
+  it('regression: a photo added offline to an assessment a colleague has signed is refused and leaves its laptop; both hold what was signed', async () => {
+    const { log } = await run(model, 2, [
+      { kind: 'sign', replica: 0 },
+      { kind: 'sync', replica: 0, push: undefined, pull: undefined },
+      { kind: 'photo', replica: 1, item: 'ceo_vision', image: 0 },
+      { kind: 'answer', replica: 1, item: 'org_staff', value: 5 },
+      { kind: 'sync', replica: 1, push: undefined, pull: undefined },
+    ]);
+    expect(log.some((o) => o.tbl === 'assessments' && o.field === 'finalized_at' && o.value !== null)).toBe(true);
+  }, 60_000);
 });
