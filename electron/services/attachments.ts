@@ -13,11 +13,10 @@ import type { Tx } from './mutations.ts';
 
 export const MAX_ATTACHMENT_BYTES = 15 * 1024 * 1024;
 
-
 /**
- * SQL condition on `attachments` rows: a record on this laptop refers to it. Attachment rows are shared
- * registry data every laptop receives; the bytes are fetched only for those its own records use, so a
- * company's photos do not travel to laptops that do not hold the company (and leave with it).
+ * SQL condition on `attachments` rows: a record on this laptop shows it. The service sends a description only
+ * with such a record, and the bytes are fetched only for these, so a company's photos do not travel to laptops
+ * that do not hold the company (and leave with it: sync-scope.ts).
  */
 export const ATTACHMENT_IN_USE = `id IN (${ATTACHMENT_REFERENCES.map((r) => `SELECT "${r.column}" FROM "${r.tbl}"`).join(' UNION ')})`;
 
@@ -43,7 +42,9 @@ export class AttachmentStore {
     const mime = sniffImage(bytes);
     if (!mime) throw new AppError({ code: 'validation', messageKey: 'errors.validation', fields: { data: { key: 'validation.imageType' } } });
     const sha256 = this.writeOnce(bytes);
-    const [existing] = tx.all('SELECT id FROM attachments WHERE sha256 = ?', [sha256]) as { id: string }[];
+    // One description per file where possible; of several (made on two laptops), one a record here shows: the
+    // service lets a record show only a file its author may read through another.
+    const [existing] = tx.all(`SELECT id FROM attachments WHERE sha256 = ? ORDER BY (${ATTACHMENT_IN_USE}) DESC, id LIMIT 1`, [sha256]) as { id: string }[];
     return existing?.id ?? tx.insert(attachments, { sha256, mime, size: bytes.length, fileName, phash: perceptualHash(bytes, mime) });
   }
 

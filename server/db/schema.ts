@@ -227,7 +227,7 @@ export const syncRecords = pgTable(
   {
     tbl: text('tbl').notNull(),
     rowId: text('row_id').notNull(),
-    /** Null for global records (mentors, pairs, attachment metadata). */
+    /** Null for global records (mentors, pairs) and attachment metadata (read through the records showing it). */
     orgId: text('org_id'),
     /** The parent record's id for a record scoped through a parent (its table is in SYNC_POLICY). */
     parentRowId: text('parent_row_id'),

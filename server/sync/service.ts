@@ -696,8 +696,7 @@ export class SyncService {
   /**
    * Whether the caller may download a blob: an administrator, its uploader, or a reader of a record that needs
    * the bytes (a visit photo, evidence or project photo pointing at an attachment with this hash, or a
-   * certificate whose signed PDF it is). Knowing the hash is not enough: attachment metadata, hash included,
-   * is shared registry data that reaches every laptop.
+   * certificate whose signed PDF it is). Knowing the hash is not enough (it may have been learnt elsewhere).
    */
   async canReadBlob(principal: Principal, sha256: string, uploadedBy: string | null): Promise<boolean> {
     if (principal.role === 'admin' || uploadedBy === principal.userId) return true;

@@ -103,7 +103,7 @@ describe.each(BACKENDS)('attachments by content hash ($name)', (backend) => {
     ]);
     // Pair 1's other mentor, the uploader and the office get it.
     for (const who of [mentorA, mentorB, admin]) expect((await blobs(who.token).getChunk(h, 0)).equals(photo)).toBe(true);
-    // Pair 2's mentor and a supplier consultant know the hash (attachment metadata is shared) but get nothing.
+    // Pair 2's mentor and a supplier consultant, who may have learnt the hash elsewhere, get nothing.
     for (const who of [mentorC, consultant]) {
       await expect(blobs(who.token).getChunk(h, 0)).rejects.toMatchObject({ status: 403 });
       const r = await call<{ messageKey: string }>(app, 'GET', `/api/blobs/${h}/chunks/0`, { token: who.token });
