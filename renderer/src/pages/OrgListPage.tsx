@@ -2,7 +2,7 @@ import { Anchor, Badge, Button, Group, MultiSelect, SegmentedControl, Stack, Tex
 import { useDebouncedValue } from '@mantine/hooks';
 import { IconPlus, IconSearch } from '@tabler/icons-react';
 import { DataTable, type DataTableSortStatus } from 'mantine-datatable';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { formatBrn } from '#shared/domain/brn';
@@ -40,18 +40,25 @@ export function OrgListPage({ kind }: { kind: Kind }) {
   const sortDir = params.get('dir') === 'desc' ? 'desc' : 'asc';
   const page = Number(params.get('page') ?? '1') || 1;
 
+  // What was last asked of the URL, until the router has rendered it: a filter clicked while the typed query
+  // is still being debounced must not be overwritten by the query's update (navigations are transitions).
+  const asked = useRef<URLSearchParams | null>(null);
+  useEffect(() => {
+    asked.current = null;
+  }, [params]);
   const update = (changes: Record<string, string | null>) => {
-    const next = new URLSearchParams(params);
+    const next = new URLSearchParams(asked.current ?? params);
     for (const [k, v] of Object.entries(changes)) {
       if (v === null || v === '') next.delete(k);
       else next.set(k, v);
     }
     if (!('page' in changes)) next.delete('page');
+    asked.current = next;
     setParams(next, { replace: true });
   };
 
   useEffect(() => {
-    if ((params.get('q') ?? '') !== debounced) update({ q: debounced });
+    if (((asked.current ?? params).get('q') ?? '') !== debounced) update({ q: debounced });
     // eslint-disable-next-line react-hooks/exhaustive-deps -- only the debounced query drives the URL
   }, [debounced]);
 
