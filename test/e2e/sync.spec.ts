@@ -3,6 +3,7 @@ import type { Page } from '@playwright/test';
 import { startCentral, startOfficeLaptop } from './central.ts';
 import { expect, test } from './fixtures.ts';
 import { VALID_BRN } from './helpers.ts';
+import { MIDDLING_ANSWERS } from '../fixtures/company-dx-answers.ts';
 
 test.setTimeout(240_000);
 
@@ -166,6 +167,32 @@ test('two laptops fill one assessment offline, sync through the central service,
       await expect(page.getByTestId('sync-indicator')).toHaveText('동기화됨');
       expect(await contactsOf(page)).toEqual([{ ...contact, phone: '031-400-2000' }]);
     }
+
+    // Kim completes and signs the assessment while Lee, offline, changes an answer: the service refuses Lee's
+    // change; Lee's laptop shows what Kim signed, says so in the header and lists the refused change.
+    for (const [itemId, value] of Object.entries(MIDDLING_ANSWERS)) await invoke(a, 'assessments.saveAnswer', { assessmentId, itemId, value });
+    await syncNow(a);
+    await syncNow(b);
+    await central.stop();
+    await invoke(a, 'assessments.finalize', { id: assessmentId });
+    await openAssessment(b);
+    await item(b, 'ceo_vision').getByLabel('1 — DX 필요성을 언급하지 않음').check();
+    await expect(b.getByTestId('sync-indicator')).toContainText('보낼 변경');
+    await central.start();
+    await syncNow(a);
+    // Lee's laptop syncs in the background (asked here directly) while the assessment is open.
+    await invoke(b, 'sync.now', {});
+    await expect(b.getByTestId('sync-indicator')).toHaveText(/^거절된 변경 \d+건$/);
+    // The open form went back to what Kim signed, and is closed for edits.
+    await expect(item(b, 'ceo_vision').getByLabel('3 — 목표는 말하지만 계획·예산이 없음')).toBeChecked();
+    await expect(item(b, 'ceo_vision').getByLabel('1 — DX 필요성을 언급하지 않음')).toBeDisabled();
+    // The header leads to the refused change, listed with its company and reason; seen, the header is calm again.
+    await b.getByTestId('sync-indicator').click();
+    const refusedList = b.getByRole('table').filter({ hasText: '서명·확정된 기록이라 바꿀 수 없습니다.' });
+    await expect(refusedList).toContainText('한빛정밀');
+    await expect(b.getByText('이 변경은 반영되지 않았습니다.', { exact: false })).toBeVisible();
+    await expect(b.getByTestId('sync-indicator')).toHaveText('동기화됨');
+    await b.screenshot({ path: testInfo.outputPath('refused.png'), fullPage: true });
   } finally {
     await office.close();
     await central.stop();

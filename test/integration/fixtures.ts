@@ -136,29 +136,6 @@ export function openApp(opts: OpenAppOptions = {}): TestApp {
 }
 
 let brnSeq = 220_810_000;
-const EOK = 100_000_000;
-/** A complete, middling answer set of the company DX assessment (company-dx): every required item given. */
-export const MIDDLING_ANSWERS: Readonly<Record<string, unknown>> = {
-  ceo_vision: 3,
-  ceo_involvement: 3,
-  ceo_budget: 'partly',
-  org_dedicated: 'yes',
-  org_staff: 2,
-  org_roles: { done: ['data_owner', 'it_ot_admin'], planned: [] },
-  invest_rnd_share: 1,
-  invest_equipment_share: 3,
-  digital_level: 3,
-  digital_scope: { done: ['output', 'quality', 'inventory'], planned: ['equipment'] },
-  data_decisions: 3,
-  ai_use: 1,
-  skills_training: 'yes',
-  skills_digital_share: 30,
-  inv_revenue: 50 * EOK,
-  inv_margin: 4,
-  inv_growth: 6,
-  inv_own_funds: 1 * EOK,
-  inv_finance_access: 'no',
-};
 
 /** A fresh valid business registration number (10 digits). */
 export function nextBrn(): string {
@@ -230,6 +207,7 @@ export function snapshot(sqlite: Database.Database): Record<string, unknown[]> {
 }
 
 export type { LogRow } from '../../electron/services/sync.ts';
+export { MIDDLING_ANSWERS } from '../fixtures/company-dx-answers.ts';
 import type { LogRow } from '../../electron/services/sync.ts';
 
 export function logOf(sqlite: Database.Database, tbl: string, rowId: string): LogRow[] {

@@ -5,7 +5,7 @@
 import { Alert, Badge, Button, Card, Group, Modal, SimpleGrid, Stack, Table, Text, TextInput, Textarea, Title } from '@mantine/core';
 import { IconAlertTriangle, IconCloudCheck, IconInfoCircle, IconRefresh } from '@tabler/icons-react';
 import { useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import type { OpOutput } from '#shared/contract/index';
@@ -66,6 +66,10 @@ function Company({ r }: { r: { companyName: string | null; link: string | null; 
   return r.link ? <Link to={r.link}>{r.companyName ?? r.rowId}</Link> : <>{r.companyName ?? r.rowId}</>;
 }
 
+/** How many refused changes the user has seen listed here: the header says when more have come since. */
+const REJECTED_SEEN_KEY = 'dx.sync.rejectedSeen';
+const rejectedSeen = (): number => Number(window.localStorage.getItem(REJECTED_SEEN_KEY) ?? 0) || 0;
+
 export function SyncPage() {
   const { t, i18n } = useTranslation('sync');
   const skewAmount = (ms: number) =>
@@ -78,6 +82,10 @@ export function SyncPage() {
   const rejected = useOp('sync.rejected', {});
   const now = useOpMutation('sync.now');
   const s = status.data;
+  const refusedCount = s?.rejected;
+  useEffect(() => {
+    if (refusedCount !== undefined) window.localStorage.setItem(REJECTED_SEEN_KEY, String(refusedCount));
+  }, [refusedCount]);
   if (status.error) return <ErrorAlert error={status.error} />;
   if (!s) return null;
   const open = (conflicts.data?.rows ?? []).filter((c) => !c.resolved);
@@ -93,7 +101,17 @@ export function SyncPage() {
               leftSection={<IconRefresh size={16} aria-hidden />}
               loading={s.running || now.isPending}
               onClick={() =>
-                now.mutate({}, { onSuccess: (r) => notify.saved(t('done', { pushed: formatNumber(r.pushed, lang), pulled: formatNumber(r.pulled, lang) })), onError: notify.failed })
+                now.mutate(
+                  {},
+                  {
+                    onSuccess: (r) =>
+                      notify.saved(
+                        t('done', { pushed: formatNumber(r.pushed, lang), pulled: formatNumber(r.pulled, lang) }) +
+                          (r.rejected > 0 ? ` · ${t('doneRejected', { refused: formatNumber(r.rejected, lang) })}` : ''),
+                      ),
+                    onError: notify.failed,
+                  },
+                )
               }
             >
               {t('syncNow')}
@@ -161,6 +179,9 @@ export function SyncPage() {
           <Title order={2} size="h4" mb="sm">
             {t('rejectedTitle')}
           </Title>
+          <Text size="sm" c="dimmed" mb="sm">
+            {t('rejectedHelp')}
+          </Text>
           <Table>
             <Table.Thead>
               <Table.Tr>
@@ -385,6 +406,8 @@ export function SyncIndicator() {
   const s = status.data;
   if (!s?.connected) return null;
   const lang = i18n.language;
+  // Changes refused since the user last looked at the sync page (they are undone here: the form changed back).
+  const refused = Math.max(0, s.rejected - rejectedSeen());
   const label =
     s.openConflicts > 0
       ? t('badgeConflicts', { count: s.openConflicts, formatted: formatNumber(s.openConflicts, lang) })
@@ -392,8 +415,10 @@ export function SyncIndicator() {
         ? t('badgeRunning')
         : s.pending > 0
           ? t('badgePending', { count: s.pending, formatted: formatNumber(s.pending, lang) })
-          : t('badgeSynced');
-  const color = s.openConflicts > 0 || s.stuck ? 'red' : s.lastError ? 'orange' : s.pending > 0 ? 'yellow' : 'teal';
+          : refused > 0
+            ? t('badgeRejected', { count: refused, formatted: formatNumber(refused, lang) })
+            : t('badgeSynced');
+  const color = s.openConflicts > 0 || s.stuck ? 'red' : s.lastError || refused > 0 ? 'orange' : s.pending > 0 ? 'yellow' : 'teal';
   return (
     <Badge component={Link} to="/sync" variant="light" color={color} size="lg" style={{ cursor: 'pointer', textTransform: 'none' }} data-testid="sync-indicator">
       {label}
