@@ -42,9 +42,10 @@ export class AttachmentStore {
     const mime = sniffImage(bytes);
     if (!mime) throw new AppError({ code: 'validation', messageKey: 'errors.validation', fields: { data: { key: 'validation.imageType' } } });
     const sha256 = this.writeOnce(bytes);
-    // One description per file where possible; of several (made on two laptops), one a record here shows: the
-    // service lets a record show only a file its author may read through another.
-    const [existing] = tx.all(`SELECT id FROM attachments WHERE sha256 = ? ORDER BY (${ATTACHMENT_IN_USE}) DESC, id LIMIT 1`, [sha256]) as { id: string }[];
+    // One description per file where possible, but only one a record here shows: the service lets a record
+    // show only a file its author may read through another (a description left from a company that has gone
+    // would be refused).
+    const [existing] = tx.all(`SELECT id FROM attachments WHERE sha256 = ? AND ${ATTACHMENT_IN_USE} ORDER BY id LIMIT 1`, [sha256]) as { id: string }[];
     return existing?.id ?? tx.insert(attachments, { sha256, mime, size: bytes.length, fileName, phash: perceptualHash(bytes, mime) });
   }
 

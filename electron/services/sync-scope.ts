@@ -246,7 +246,8 @@ export class ScopeCheck {
    * it could not be written yet) will show. The bytes go after the commit, unless a certificate uses them.
    */
   removeUnshownFiles(): number {
-    const waiting = ATTACHMENT_REFERENCES.map((r) => `SELECT json_extract(value, '$') FROM change_log WHERE applied = 0 AND tbl = '${r.tbl}' AND field = '${r.column}'`);
+    // (NOT IN over a list holding a NULL is never true: a waiting op that clears the field must not stop this.)
+    const waiting = ATTACHMENT_REFERENCES.map((r) => `SELECT json_extract(value, '$') AS id FROM change_log WHERE applied = 0 AND tbl = '${r.tbl}' AND field = '${r.column}' AND json_extract(value, '$') IS NOT NULL`);
     const unshown = this.sqlite
       .prepare(
         `SELECT id, sha256 FROM attachments a WHERE NOT (${ATTACHMENT_IN_USE}) AND id NOT IN (${waiting.join(' UNION ')})

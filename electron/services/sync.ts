@@ -247,6 +247,7 @@ export class SyncService {
       batch = next;
     }
     if (answered) this.recordAnswers(answered.batch, answered.response, totals);
+    if (totals.rejected > 0) this.removeRefusedRecords();
     return totals;
   }
 
@@ -276,9 +277,10 @@ export class SyncService {
   /**
    * A refused change no longer stands on this laptop; it stays in the log with its reason, shown to the user.
    * Where it is the field's current value, the field goes back to the latest change the service did not refuse
-   * (what the service and colleagues hold), and a record that exists only through refused changes goes. An
-   * edit made offline while a colleague signed is undone here, as it is nowhere else; a refused signature opens
-   * the record again, as it is on the service, to be reviewed and signed again.
+   * (what the service and colleagues hold); a record that exists only through refused changes goes once the
+   * whole push is answered (removeRefusedRecords). An edit made offline while a colleague signed is undone
+   * here, as it is nowhere else; a refused signature opens the record again, as it is on the service, to be
+   * reviewed and signed again.
    */
   private undoRefused(tx: Tx, refused: readonly LogRow[]): void {
     const clockOf = this.sqlite.prepare('SELECT hlc FROM field_clocks WHERE tbl = ? AND row_id = ? AND field = ?');
@@ -291,22 +293,46 @@ export class SyncService {
       const columns = this.mutations.columnsOf(op.tbl);
       if (!columns || (!columns.has(op.field) && op.field !== 'deleted_at')) continue;
       if ((clockOf.get(op.tbl, op.row_id, op.field) as { hlc: string } | undefined)?.hlc !== op.hlc) continue; // a later change holds the field
-      if (!rowStands.get(op.tbl, op.row_id)) {
-        if (!tx.removeRemote(op.tbl, op.row_id)) this.logger.warn({ tbl: op.tbl, rowId: op.row_id }, 'a record made only of refused changes is still referred to; kept');
-        continue;
-      }
+      if (!rowStands.get(op.tbl, op.row_id)) continue; // goes whole, after the push
       const prev = standing.get(op.tbl, op.row_id, op.field) as { value: string | null; hlc: string } | undefined;
       try {
         tx.writeRemote(op.tbl, op.row_id, [[op.field, prev?.value ? (JSON.parse(prev.value) as SqlValue) : null]], { createdAt: hlcTime(op.hlc), originDevice: op.device_id });
       } catch (err) {
-        // A required field with no value the service took: the refused one stays visible until one arrives.
-        if (err instanceof Error && /NOT NULL constraint failed/.test(err.message)) continue;
+        // A required field with no value the service took, or one naming a row no longer here: the refused
+        // value stays visible (and listed) until another arrives.
+        if (err instanceof Error && /NOT NULL constraint failed|FOREIGN KEY constraint failed/.test(err.message)) continue;
         throw err;
       }
       if (prev) setClock.run(op.tbl, op.row_id, op.field, prev.hlc);
       else dropClock.run(op.tbl, op.row_id, op.field);
     }
     if (refused.some((op) => SIGNED_RECORDS[op.tbl]?.lockField === op.field)) this.logger.warn({ refused: refused.length }, 'a signature was refused by the service; the record is open again');
+  }
+
+  /**
+   * Removes the records this laptop made that exist only through changes the service refused (a photo added
+   * to an assessment a colleague had signed), with their clocks; the refused changes stay listed. Latest first,
+   * so a child goes before its parent, and again while that frees more: a push's answers come batch by batch,
+   * and a parent's may have come before its child's.
+   */
+  private removeRefusedRecords(): void {
+    const made = this.sqlite
+      .prepare(
+        `SELECT tbl, row_id, max(seq) AS last FROM change_log r WHERE device_id = ? AND rejected_reason IS NOT NULL
+         AND NOT EXISTS (SELECT 1 FROM change_log s WHERE s.tbl = r.tbl AND s.row_id = r.row_id AND s.rejected_reason IS NULL)
+         GROUP BY tbl, row_id ORDER BY last DESC`,
+      )
+      .all(this.deviceId) as { tbl: string; row_id: string }[];
+    let left = made.filter((r) => this.mutations.columnsOf(r.tbl) && this.sqlite.prepare(`SELECT 1 FROM "${r.tbl}" WHERE id = ?`).get(r.row_id));
+    if (left.length === 0) return;
+    this.mutations.transaction((tx) => {
+      for (let round = 0; left.length > 0 && round < 10; round++) {
+        const kept = left.filter((r) => !tx.removeRemote(r.tbl, r.row_id));
+        if (kept.length === left.length) break;
+        left = kept;
+      }
+    });
+    if (left.length > 0) this.logger.warn({ records: left.slice(0, 10) }, 'records made only of refused changes are still referred to; kept');
   }
 
   /**

@@ -17,7 +17,7 @@ import type { ChangeOp, ConflictRecord, PushResponse, ServerOp } from '#shared/s
 import { ATTACHMENT_REFERENCES, FILE_HASH_REFERENCES, scopeField } from '#shared/sync/scope';
 import type { Principal } from '../auth/service.ts';
 import type { Db } from '../db/index.ts';
-import { devices, syncConflicts, syncFields, syncOps, syncRecords, users } from '../db/schema.ts';
+import { blobs, devices, syncConflicts, syncFields, syncOps, syncRecords, users } from '../db/schema.ts';
 import { canAccessOrg, canRead, canWrite, canWriteField, isWriter, parseJsonString, parseKind, policyOf, type Actor, type OrgFacts, type RecordFacts } from './authorize.ts';
 import { isLockValue, LOCK_FIELDS, LOCKED_WITH_PARENT } from './locks.ts';
 import { checkSignature, isSignedLock } from './signing.ts';
@@ -50,6 +50,8 @@ const BLOB_REF_FIELDS: ReadonlySet<string> = new Set(['sha256', ...[...ATTACHMEN
 const MAX_REF_LENGTH = 130;
 /** The fields that show a file, as `tbl\u0000column` (ATTACHMENT_REFERENCES). */
 const SHOWS_FILE: ReadonlySet<string> = new Set(ATTACHMENT_REFERENCES.map((r) => `${r.tbl}\u0000${r.column}`));
+/** The fields that name a blob by its content hash, as `tbl\u0000column`: a file's description, a certificate's PDF. */
+const NAMES_BLOB: ReadonlySet<string> = new Set(['attachments\u0000sha256', ...FILE_HASH_REFERENCES.map((r) => `${r.tbl}\u0000${r.column}`)]);
 /** A record read through the records that refer to it (attachment metadata). */
 const isReferenced = (tbl: string): boolean => policyOf(tbl)?.scope.kind === 'referenced';
 /**
@@ -312,8 +314,34 @@ export class SyncService {
     // Files already described that the caller writes or shows, and which of them it may read through a record
     // showing them (a record may show a file described in this batch, by the caller, or already readable).
     const filesToCheck = [...known.values()].filter((r) => isReferenced(r.tbl) && r.ownerAccount !== actor.accountId).map((r) => r.rowId);
+    // The content hashes the batch names, and which of them the caller may name.
+    const named = new Set<string>();
+    for (const row of rows.values()) {
+      for (const i of row.ops) {
+        const op = ops[i] as ChangeOp;
+        const h = NAMES_BLOB.has(`${op.tbl}\u0000${op.field}`) ? parseJsonString(op.value) : null;
+        if (h) named.add(h);
+      }
+    }
+    const nameable = await this.nameableHashes(tx, actor, named);
+    /** Why this op may not stand: it shows a file or names bytes the caller may not read. */
+    const fileRefusal = (op: ChangeOp): boolean => {
+      const column = `${op.tbl}\u0000${op.field}`;
+      if (SHOWS_FILE.has(column)) {
+        const id = parseJsonString(op.value);
+        return id !== null && !mayShow(id);
+      }
+      if (NAMES_BLOB.has(column)) {
+        const h = parseJsonString(op.value);
+        return h !== null && !nameable.has(h);
+      }
+      return false;
+    };
     const readableFiles = await this.referencedReadable(tx, actor, filesToCheck);
+    /** New descriptions of this batch refused below (their hash may not be named by the caller). */
+    const refusedFiles = new Set<string>();
     const mayShow = (fileId: string): boolean => {
+      if (refusedFiles.has(fileId)) return false;
       const file = known.get(key('attachments', fileId));
       return !file || file.ownerAccount === actor.accountId || readableFiles.has(fileId);
     };
@@ -321,6 +349,16 @@ export class SyncService {
     // Decide each record (a new child's parent first when the parent is new in this batch too).
     const decisions = new Map<string, RowDecision>();
     const deciding = new Set<string>();
+    // A new record that would show a file or name bytes its author may not read is refused whole (a photo
+    // without its file would be half a record); its children in the batch then have no parent.
+    // Descriptions first: a record showing a refused one is refused too.
+    const newRows = [...rows].filter(([k, row]) => !known.has(k) && policyOf(row.tbl)).sort(([, a], [, b]) => Number(b.tbl === 'attachments') - Number(a.tbl === 'attachments'));
+    for (const [k, row] of newRows) {
+      if (!row.ops.some((i) => fileRefusal(ops[i] as ChangeOp))) continue;
+      decisions.set(k, reject('forbidden', 'errors.sync.fileForbidden'));
+      if (row.tbl === 'attachments') refusedFiles.add(row.rowId);
+    }
+
     const decide = (k: string): RowDecision | undefined => {
       const done = decisions.get(k);
       if (done) return done;
@@ -373,8 +411,9 @@ export class SyncService {
       const facts: RecordFacts = { tbl: record.tbl, rowId: record.rowId, orgId: record.orgId, ownerAccount: record.ownerAccount };
       // A file's description is created by whoever adds the file (the record showing it comes with it or
       // after it); once there, it is changed only by those who may read a record showing it.
-      const describingNewFile = !existing && policy.scope.kind === 'referenced';
-      if (!describingNewFile && !canWrite(actor, facts, record.orgId ? orgFacts.get(record.orgId) : undefined, readableFiles.has(row.rowId))) return reject('forbidden', MESSAGE.forbidden);
+      // Its author may change it too (the bytes it names are checked per op below).
+      const describingOwnFile = policy.scope.kind === 'referenced' && (!existing || existing.ownerAccount === actor.accountId);
+      if (!describingOwnFile && !canWrite(actor, facts, record.orgId ? orgFacts.get(record.orgId) : undefined, readableFiles.has(row.rowId))) return reject('forbidden', MESSAGE.forbidden);
       const parentTbl = LOCKED_WITH_PARENT[row.tbl];
       if (locked.has(k) || (parentTbl && record.parentRowId && locked.has(key(parentTbl, record.parentRowId)))) return reject('locked', MESSAGE.locked);
       return { ok: true, record, isNew: !existing };
@@ -410,9 +449,8 @@ export class SyncService {
           results[i] = { opId: op.opId, status: 'rejected', reason: 'invalid', messageKey: MESSAGE.invalid };
           continue;
         }
-        const shown = SHOWS_FILE.has(`${op.tbl}\u0000${op.field}`) ? parseJsonString(op.value) : null;
-        if (shown !== null && !mayShow(shown)) {
-          // Naming another pair's file would make its description and bytes readable here.
+        if (fileRefusal(op)) {
+          // Naming another pair's file or bytes would make them readable here.
           results[i] = { opId: op.opId, status: 'rejected', reason: 'forbidden', messageKey: 'errors.sync.fileForbidden' };
           continue;
         }
@@ -700,15 +738,19 @@ export class SyncService {
    */
   async canReadBlob(principal: Principal, sha256: string, uploadedBy: string | null): Promise<boolean> {
     if (principal.role === 'admin' || uploadedBy === principal.userId) return true;
-    const actor = await this.loadActor(this.db, principal);
+    return this.readsHash(this.db, await this.loadActor(this.db, principal), sha256);
+  }
+
+  /** Whether the actor may read a record that names this content hash: a file's description shown to them, or a certificate. */
+  private async readsHash(q: Q, actor: Actor, sha256: string): Promise<boolean> {
     const value = JSON.stringify(sha256);
     const files = await jsonRows<{ rowId: string }>(
-      this.db,
+      q,
       sql`select a.row_id as "rowId" from ${syncFields} a where a.field = ${literal('sha256')} and a.value = ${value} and a.tbl = 'attachments'`,
     );
-    if ((await this.referencedReadable(this.db, actor, files.map((f) => f.rowId))).size > 0) return true;
+    if ((await this.referencedReadable(q, actor, files.map((f) => f.rowId))).size > 0) return true;
     const holders = await jsonRows<RecordFacts>(
-      this.db,
+      q,
       sql`select r.tbl, r.row_id as "rowId", r.org_id as "orgId", r.owner_account as "ownerAccount"
           from (${sql.join(
             FILE_HASH_REFERENCES.map((r) => sql`select f.tbl, f.row_id from ${syncFields} f where f.field = ${literal(r.column)} and f.value = ${value} and f.tbl = ${r.tbl}`),
@@ -716,7 +758,27 @@ export class SyncService {
           )}) refs join ${syncRecords} r on r.tbl = refs.tbl and r.row_id = refs.row_id`,
     );
     if (holders.length === 0) return false;
-    return holders.some(await this.readableFilter(actor, holders));
+    return holders.some(await this.readableFilter(actor, holders, q));
+  }
+
+  /**
+   * Of these content hashes, the ones the actor may name in a record (a file's description, a certificate's
+   * PDF): naming a hash makes its bytes downloadable through that record, so knowing it is not enough. Allowed:
+   * a hash the service holds no bytes of yet (they come with the author's next upload), bytes the actor
+   * uploaded, and bytes a record the actor may already read names.
+   */
+  private async nameableHashes(q: Q, actor: Actor, hashes: ReadonlySet<string>): Promise<Set<string>> {
+    if (actor.role === 'admin' || hashes.size === 0) return new Set(hashes);
+    const held = await jsonRows<{ sha256: string; uploadedBy: string }>(
+      q,
+      sql`select sha256, uploaded_by as "uploadedBy" from ${blobs} where sha256 in (select json_array_elements_text(${JSON.stringify([...hashes])}::json))`,
+    );
+    const uploader = new Map(held.map((b) => [b.sha256, b.uploadedBy]));
+    const ok = new Set<string>();
+    for (const h of hashes) {
+      if (!uploader.has(h) || uploader.get(h) === actor.accountId || (await this.readsHash(q, actor, h))) ok.add(h);
+    }
+    return ok;
   }
 
   /**
@@ -750,14 +812,14 @@ export class SyncService {
   }
 
   /** A predicate over records, with the facts it needs (organisations, files' referrers) loaded first. */
-  async readableFilter(actor: Actor, records: RecordFacts[]): Promise<(r: RecordFacts) => boolean> {
+  async readableFilter(actor: Actor, records: RecordFacts[], q: Q = this.db): Promise<(r: RecordFacts) => boolean> {
     if (actor.role === 'admin') return () => true;
     const facts = await this.loadOrgFacts(
-      this.db,
+      q,
       records.flatMap((r) => (r.orgId ? [r.orgId] : [])),
     );
     const files = await this.referencedReadable(
-      this.db,
+      q,
       actor,
       records.filter((r) => isReferenced(r.tbl)).map((r) => r.rowId),
     );

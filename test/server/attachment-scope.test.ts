@@ -113,16 +113,20 @@ describe.each(BACKENDS)('who reads a file’s description ($name)', (backend) =>
     // Pair 2's mentor knows the id of pair 1's photo: it may neither rename it nor show it in its own visit.
     const r = await w.mentorC.push([w.mentorC.op('attachments', ids.f1, 'file_name', '가져감.png'), ...w.mentorC.record('visit_photos', uuidv7(), { visit_id: visitC, attachment_id: ids.f1 })]);
     expect(r.status).toBe(200);
-    expect(outcome(r.body)).toEqual(['forbidden:errors.sync.forbidden', 'ok', 'forbidden:errors.sync.fileForbidden']);
+    // The photo is refused whole: a photo without its file would be half a record.
+    expect(outcome(r.body)).toEqual(['forbidden:errors.sync.forbidden', 'forbidden:errors.sync.fileForbidden', 'forbidden:errors.sync.fileForbidden']);
     expect(fieldsOf(await pullAll(w.mentorC), ids.f1)).toEqual([]);
     // Pair 1's other mentor reads it through the photo, so may rename it.
     await w.mentorB.pushOk([w.mentorB.op('attachments', ids.f1, 'file_name', '조립라인.png')]);
     const renamed = (await pullAll(w.mentorA)).filter((o) => o.rowId === ids.f1 && o.field === 'file_name').map((o) => o.value);
     expect(renamed).toContain('"조립라인.png"');
 
-    // Anyone adding a file describes it; its author may show it in a later push, before anything else shows it.
+    // Anyone adding a file describes it; its author may show it in a later push, before anything else shows it,
+    // and change the description; nobody else may until a record they read shows it.
     const f2 = uuidv7();
     await w.mentorC.pushOk(describeFile(w.mentorC, f2, '대성.png'));
+    await w.mentorC.pushOk([w.mentorC.op('attachments', f2, 'file_name', '대성-라인.png')]);
+    expect(outcome((await w.mentorA.push([w.mentorA.op('attachments', f2, 'file_name', '남의것.png')])).body)).toEqual(['forbidden:errors.sync.forbidden']);
     await w.mentorC.pushOk(w.mentorC.record('visit_photos', uuidv7(), { visit_id: visitC, attachment_id: f2 }));
     expect(fieldsOf(await pullAll(w.mentorC), f2)).toEqual(FILE_FIELDS);
     for (const l of [w.mentorA, w.mentorB]) expect(fieldsOf(await pullAll(l), f2)).toEqual([]);

@@ -109,6 +109,25 @@ describe.each(BACKENDS)('attachments by content hash ($name)', (backend) => {
       const r = await call<{ messageKey: string }>(app, 'GET', `/api/blobs/${h}/chunks/0`, { token: who.token });
       expect(r.body.messageKey).toBe('errors.sync.blobForbidden');
     }
+    // Knowing the hash, pair 2's mentor describes "its own" file with it and shows it in its own company's
+    // visit, or names it as a certificate's PDF: refused whole, and the bytes stay out of reach.
+    const visitC = uuidv7();
+    const confirmationC = uuidv7();
+    await mentorC.pushOk([
+      ...mentorC.record('visits', visitC, { org_id: ids.c2, visited_on: '2027-03-11', place: '공장', purpose: 'assessment' }),
+      ...mentorC.record('level_confirmations', confirmationC, { org_id: ids.c2, assessed_on: '2027-03-11' }),
+    ]);
+    const copy = uuidv7();
+    const stolen = await mentorC.push([
+      ...mentorC.record('attachments', copy, { sha256: h, mime: 'image/png', size: photo.length, file_name: 'mine.png' }),
+      ...mentorC.record('visit_photos', uuidv7(), { visit_id: visitC, attachment_id: copy }),
+      ...mentorC.record('certificates', uuidv7(), { confirmation_id: confirmationC, pdf_sha256: h }),
+    ]);
+    expect(stolen.body.results.map((x) => (x.status === 'rejected' ? x.messageKey : x.status))).toEqual(Array(8).fill('errors.sync.fileForbidden'));
+    await expect(blobs(mentorC.token).getChunk(h, 0)).rejects.toMatchObject({ status: 403 });
+    // Pair 1's other mentor, who may see the photo, may describe the same bytes again (the same file added on their laptop).
+    await mentorB.pushOk([...mentorB.record('attachments', uuidv7(), { sha256: h, mime: 'image/png', size: photo.length, file_name: 'again.png' })]);
+
     // A hash is no place for a long value: such an op is refused, and nothing else of the batch suffers.
     const r = await mentorA.push([mentorA.op('attachments', attachment, 'sha256', 'f'.repeat(200)), mentorA.op('visits', visit, 'place', '사무실')]);
     expect(r.body.results.map((x) => x.status)).toEqual(['rejected', 'accepted']);

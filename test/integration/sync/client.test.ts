@@ -255,6 +255,38 @@ describe('sync client against the merge of the central service', () => {
     expect(server.log.map((o) => o.opId)).toEqual(order);
   });
 
+  it('a record made only of refused changes leaves the laptop, even when its parent was answered a batch before its child', async () => {
+    const server = new MemoryServer();
+    const a = openApp();
+    const { id: companyId } = await a.ok('companies.create', companyData({ name: '거절정밀' }));
+    expect((await a.services.sync.syncOnce(server.transport())).rejected).toBe(0);
+    // A visit, a batch's worth of other work, then a photo of the visit: the visit and its photo go in different batches.
+    const { id: visitId } = await a.ok('visits.create', { companyId, visitedOn: '2027-03-05', place: '공장', purpose: 'assessment', attendees: [], notes: '' });
+    for (let i = 0; i < Math.ceil((MAX_PUSH_OPS * 1.2) / 10); i++) await a.ok('companies.create', companyData({ name: `기업${i}`, financials: [{ fiscalYear: 2025, revenue: 1_000_000_000, operatingProfit: 1 }] }));
+    const png = Buffer.alloc(3000, 7);
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]).copy(png);
+    const { id: photoId } = await a.ok('visits.addPhoto', { visitId, fileName: 'line.png', data: png.toString('base64') });
+    // The service refuses the visit and everything of it (as it would a company taken from the pair).
+    server.refuse = (op) => (op.tbl === 'visits' || op.tbl === 'visit_photos' ? { reason: 'forbidden', messageKey: 'errors.sync.forbidden' } : null);
+    const batches: string[][] = [];
+    const inner = server.transport();
+    const r = await a.services.sync.push({ ...inner, push: (ops) => (batches.push(ops.map((o) => o.tbl)), inner.push(ops)) });
+    expect(r.rejected).toBeGreaterThan(0);
+    expect(batches.findIndex((b) => b.includes('visits'))).toBeLessThan(batches.findIndex((b) => b.includes('visit_photos')));
+    // Both are gone from the laptop, the refusals listed; the company and the other work stay, as on the service.
+    expect(a.sqlite.prepare('SELECT count(*) AS n FROM visits WHERE id = ?').get(visitId)).toEqual({ n: 0 });
+    expect(a.sqlite.prepare('SELECT count(*) AS n FROM visit_photos WHERE id = ?').get(photoId)).toEqual({ n: 0 });
+    expect(new Set(a.services.sync.rejected().map((x) => x.tbl))).toEqual(new Set(['visits', 'visit_photos']));
+    expect(a.services.sync.status()).toMatchObject({ pending: 0 });
+    expect(a.services.sync.checkIntegrity()).toMatchObject({ altered: [], unlogged: [] });
+    const b = openApp();
+    await b.services.sync.syncOnce(server.transport());
+    const { visits: _va, visit_photos: _pa, ...onA } = syncedState(a);
+    const { visits: _vb, visit_photos: _pb, ...onB } = syncedState(b);
+    expect(onA).toEqual(onB);
+    expect([_va, _pa]).toEqual([undefined, undefined]);
+  });
+
   it('keeps ops for a field this version does not know and applies the rest', async () => {
     const server = new MemoryServer();
     const a = openApp();

@@ -314,7 +314,7 @@ describe('a company that leaves a laptop’s scope leaves the laptop', () => {
     expect(recordsOf(b, x.companyId)).toEqual([]);
   });
 
-  it('forgets descriptions of files no record here shows (as the service would not send them), unless a waiting record or an unsent change needs them', () => {
+  it('forgets descriptions of files no record here shows (as the service would not send them), unless a waiting record or an unsent change needs them', async () => {
     const b = openApp();
     const file = photo();
     const op = (tbl: string, rowId: string, field: string, value: unknown, seq: number): ServerOp => ({
@@ -334,7 +334,12 @@ describe('a company that leaves a laptop’s scope leaves the laptop', () => {
     // One description that arrived alone (before the service scoped them, every laptop got them all), one a
     // photo waits for (its visit has not arrived), one made here and not sent yet.
     const [alone, awaited] = [uuidv7(), uuidv7()];
-    b.services.sync.applyPage([...description(alone, 1), ...description(awaited, 10), op('visit_photos', uuidv7(), 'visit_id', uuidv7(), 20), op('visit_photos', uuidv7(), 'attachment_id', awaited, 21)], [], 21);
+    // (Another waiting photo's op clears its file: a NULL among the waiting references must not stop the clean-up.)
+    b.services.sync.applyPage(
+      [...description(alone, 1), ...description(awaited, 10), op('visit_photos', uuidv7(), 'visit_id', uuidv7(), 20), op('visit_photos', uuidv7(), 'attachment_id', awaited, 21), op('visit_photos', uuidv7(), 'attachment_id', null, 22)],
+      [],
+      22,
+    );
     const mine = b.services.mutations.transaction((tx) => tx.insert(attachments, { sha256: sha(file), mime: 'image/png', size: file.length, fileName: 'mine.png', phash: null }));
     fs.mkdirSync(path.dirname(fileOf(b, file)), { recursive: true });
     fs.writeFileSync(fileOf(b, file), file);
@@ -348,6 +353,16 @@ describe('a company that leaves a laptop’s scope leaves the laptop', () => {
     // The bytes stay while another description names them.
     expect(fs.existsSync(fileOf(b, file))).toBe(true);
     expect(b.services.syncScope.removeUnshownFiles()).toBe(0);
+    // A photo of the same file taken here gets a description of its own: one no record here shows may be
+    // another pair's, and the service would refuse a record showing it.
+    const { id: companyId } = await b.ok('companies.create', companyData({ name: '새사진정밀' }));
+    const { id: visitId } = await b.ok('visits.create', { companyId, visitedOn: '2027-03-05', place: '공장', purpose: 'assessment', attendees: [], notes: '' });
+    await b.ok('visits.addPhoto', { visitId, fileName: 'again.png', data: file.toString('base64') });
+    const shown = (b.sqlite.prepare('SELECT attachment_id AS id FROM visit_photos WHERE visit_id = ?').get(visitId) as { id: string }).id;
+    expect([awaited, mine]).not.toContain(shown);
+    // A second photo of it reuses the description the first one shows.
+    await b.ok('visits.addPhoto', { visitId, fileName: 'again-2.png', data: file.toString('base64') });
+    expect(new Set((b.sqlite.prepare('SELECT attachment_id AS id FROM visit_photos WHERE visit_id = ?').all(visitId) as { id: string }[]).map((r) => r.id))).toEqual(new Set([shown]));
   });
 
   it('the attachment references the scope check and the downloads use are every foreign key to attachments', () => {
