@@ -765,18 +765,35 @@ export class SyncService {
    * Of these content hashes, the ones the actor may name in a record (a file's description, a certificate's
    * PDF): naming a hash makes its bytes downloadable through that record, so knowing it is not enough. Allowed:
    * a hash the service holds no bytes of yet (they come with the author's next upload), bytes the actor
-   * uploaded, and bytes a record the actor may already read names.
+   * uploaded, bytes no record names (a service restored from a backup lost the records, and a colleague's
+   * laptop sent the bytes again first), and bytes a record the actor may already read names.
    */
   private async nameableHashes(q: Q, actor: Actor, hashes: ReadonlySet<string>): Promise<Set<string>> {
     if (actor.role === 'admin' || hashes.size === 0) return new Set(hashes);
+    const list = JSON.stringify([...hashes]);
     const held = await jsonRows<{ sha256: string; uploadedBy: string }>(
       q,
-      sql`select sha256, uploaded_by as "uploadedBy" from ${blobs} where sha256 in (select json_array_elements_text(${JSON.stringify([...hashes])}::json))`,
+      sql`select sha256, uploaded_by as "uploadedBy" from ${blobs} where sha256 in (select json_array_elements_text(${list}::json))`,
     );
     const uploader = new Map(held.map((b) => [b.sha256, b.uploadedBy]));
+    const values = sql`(select to_json(h)::text from json_array_elements_text(${list}::json) as x(h))`;
+    const named = new Set(
+      (
+        await jsonRows<{ value: string }>(
+          q,
+          sql`${sql.join(
+            [...NAMES_BLOB].map((tc) => {
+              const [tbl, column] = tc.split('\u0000') as [string, string];
+              return sql`select f.value from ${syncFields} f where f.field = ${literal(column)} and f.tbl = ${tbl} and f.value in ${values}`;
+            }),
+            sql` union `,
+          )}`,
+        )
+      ).map((r) => parseJsonString(r.value)),
+    );
     const ok = new Set<string>();
     for (const h of hashes) {
-      if (!uploader.has(h) || uploader.get(h) === actor.accountId || (await this.readsHash(q, actor, h))) ok.add(h);
+      if (!uploader.has(h) || uploader.get(h) === actor.accountId || !named.has(h) || (await this.readsHash(q, actor, h))) ok.add(h);
     }
     return ok;
   }

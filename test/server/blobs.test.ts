@@ -128,6 +128,24 @@ describe.each(BACKENDS)('attachments by content hash ($name)', (backend) => {
     // Pair 1's other mentor, who may see the photo, may describe the same bytes again (the same file added on their laptop).
     await mentorB.pushOk([...mentorB.record('attachments', uuidv7(), { sha256: h, mime: 'image/png', size: photo.length, file_name: 'again.png' })]);
 
+    // Bytes no record names yet may be named by anyone: a service restored from a backup lost the records, and
+    // a colleague's laptop sent the photo again before its author's laptop sent the records.
+    const again = crypto.randomBytes(800);
+    const h2 = sha(again);
+    const byB = blobs(mentorB.token);
+    await byB.begin(h2, again.length);
+    await byB.putChunk(h2, 0, again);
+    await byB.complete(h2);
+    const resent = uuidv7();
+    await mentorA.pushOk([
+      ...mentorA.record('attachments', resent, { sha256: h2, mime: 'image/png', size: again.length, file_name: 'resent.png' }),
+      ...mentorA.record('visit_photos', uuidv7(), { visit_id: visit, attachment_id: resent }),
+    ]);
+    expect((await blobs(mentorA.token).getChunk(h2, 0)).equals(again)).toBe(true);
+    // Once named, the usual rule holds again.
+    const late = await mentorC.push(mentorC.record('attachments', uuidv7(), { sha256: h2, mime: 'image/png', size: again.length, file_name: 'late.png' }));
+    expect(late.body.results.map((x) => x.status)).toEqual(['rejected', 'rejected', 'rejected', 'rejected']);
+
     // A hash is no place for a long value: such an op is refused, and nothing else of the batch suffers.
     const r = await mentorA.push([mentorA.op('attachments', attachment, 'sha256', 'f'.repeat(200)), mentorA.op('visits', visit, 'place', '사무실')]);
     expect(r.body.results.map((x) => x.status)).toEqual(['rejected', 'accepted']);
