@@ -168,31 +168,43 @@ test('two laptops fill one assessment offline, sync through the central service,
       expect(await contactsOf(page)).toEqual([{ ...contact, phone: '031-400-2000' }]);
     }
 
-    // Kim completes and signs the assessment while Lee, offline, changes an answer: the service refuses Lee's
-    // change; Lee's laptop shows what Kim signed, says so in the header and lists the refused change.
+    // Kim completes and signs the assessment while Lee, offline, changes an answer. Back online, whichever
+    // reaches the service first stands (each laptop also syncs in the background): Kim's signature, and Lee's
+    // answer is refused; or Lee's answer, and Kim's signature is refused and the assessment opens again. The
+    // laptop that lost says so in its header and lists the refused change; both then hold the same.
     for (const [itemId, value] of Object.entries(MIDDLING_ANSWERS)) await invoke(a, 'assessments.saveAnswer', { assessmentId, itemId, value });
     await syncNow(a);
     await syncNow(b);
     await central.stop();
     await invoke(a, 'assessments.finalize', { id: assessmentId });
+    await openAssessment(a);
     await openAssessment(b);
     await item(b, 'ceo_vision').getByLabel('1 — DX 필요성을 언급하지 않음').check();
     await expect(b.getByTestId('sync-indicator')).toContainText('보낼 변경');
     await central.start();
-    await syncNow(a);
-    // Lee's laptop syncs in the background (asked here directly) while the assessment is open.
+    // Both sync with the assessment open (asked here directly, as the background does).
+    await invoke(a, 'sync.now', {});
     await invoke(b, 'sync.now', {});
-    await expect(b.getByTestId('sync-indicator')).toHaveText(/^거절된 변경 \d+건$/);
-    // The open form went back to what Kim signed, and is closed for edits.
-    await expect(item(b, 'ceo_vision').getByLabel('3 — 목표는 말하지만 계획·예산이 없음')).toBeChecked();
-    await expect(item(b, 'ceo_vision').getByLabel('1 — DX 필요성을 언급하지 않음')).toBeDisabled();
-    // The header leads to the refused change, listed with its company and reason; seen, the header is calm again.
-    await b.getByTestId('sync-indicator').click();
-    const refusedList = b.getByRole('table').filter({ hasText: '서명·확정된 기록이라 바꿀 수 없습니다.' });
+    await invoke(a, 'sync.now', {});
+    const signed = ((await invoke(a, 'assessments.get', { id: assessmentId })) as { finalizedAt: string | null }).finalizedAt !== null;
+    const loser = signed ? b : a;
+    await expect(loser.getByTestId('sync-indicator')).toHaveText(/^거절된 변경 \d+건$/);
+    // Both open forms show what stands: Kim's signed 3, closed for edits; or Lee's 1, open to be signed again.
+    for (const page of [a, b]) {
+      const three = item(page, 'ceo_vision').getByLabel('3 — 목표는 말하지만 계획·예산이 없음');
+      const one = item(page, 'ceo_vision').getByLabel('1 — DX 필요성을 언급하지 않음');
+      await expect(signed ? three : one).toBeChecked();
+      if (signed) await expect(one).toBeDisabled();
+      else await expect(three).toBeEnabled();
+    }
+    // The header leads to the refused change, listed with its company and reason; seen, the header no longer says so.
+    await loser.getByTestId('sync-indicator').click();
+    const reason = signed ? '서명·확정된 기록이라 바꿀 수 없습니다.' : '서명한 내용이 서버의 내용과 다릅니다';
+    const refusedList = loser.getByRole('table').filter({ hasText: reason });
     await expect(refusedList).toContainText('한빛정밀');
-    await expect(b.getByText('이 변경은 반영되지 않았습니다.', { exact: false })).toBeVisible();
-    await expect(b.getByTestId('sync-indicator')).toHaveText('동기화됨');
-    await b.screenshot({ path: testInfo.outputPath('refused.png'), fullPage: true });
+    await expect(loser.getByText('이 변경은 반영되지 않았습니다.', { exact: false })).toBeVisible();
+    await expect(loser.getByTestId('sync-indicator')).not.toHaveText(/거절된 변경/);
+    await loser.screenshot({ path: testInfo.outputPath('refused.png'), fullPage: true });
   } finally {
     await office.close();
     await central.stop();
