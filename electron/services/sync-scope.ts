@@ -172,18 +172,9 @@ export class ScopeCheck {
    */
   removeOrganisation(orgId: string): RemovalResult {
     const started = performance.now();
-    this.sqlite.prepare('CREATE TEMP TABLE IF NOT EXISTS scope_drop (tbl TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY (tbl, id)) WITHOUT ROWID').run();
     let outcome: { kept: KeptReason | 'absent' } | { org: RemovedOrganisation; hashes: string[]; tables: Set<string> };
     try {
-      outcome = this.sqlite
-        .transaction(() => {
-          try {
-            return this.removeInTransaction(orgId);
-          } finally {
-            this.sqlite.prepare('DELETE FROM temp.scope_drop').run();
-          }
-        })
-        .immediate();
+      outcome = this.withDropList(() => this.removeInTransaction(orgId));
     } catch (err) {
       // The reference check found nothing, yet a row still pointed at one being removed: all of it was rolled
       // back; keep the organisation rather than fail the other removals.
@@ -200,6 +191,20 @@ export class ScopeCheck {
     );
     for (const l of this.removedListeners) l(outcome.tables);
     return { removed: true, ...org };
+  }
+
+  /** Runs `work` in one immediate transaction with temp.scope_drop, the list of records to remove, empty around it. */
+  private withDropList<T>(work: () => T): T {
+    this.sqlite.prepare('CREATE TEMP TABLE IF NOT EXISTS scope_drop (tbl TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY (tbl, id)) WITHOUT ROWID').run();
+    return this.sqlite
+      .transaction(() => {
+        try {
+          return work();
+        } finally {
+          this.sqlite.prepare('DELETE FROM temp.scope_drop').run();
+        }
+      })
+      .immediate();
   }
 
   private removeInTransaction(orgId: string): { kept: KeptReason | 'absent' } | { org: RemovedOrganisation; hashes: string[]; tables: Set<string> } {
@@ -222,17 +227,7 @@ export class ScopeCheck {
     const hashes = this.fileHashes();
     const tables = new Set((this.sqlite.prepare('SELECT DISTINCT tbl FROM temp.scope_drop').all() as { tbl: string }[]).map((r) => r.tbl));
 
-    this.sqlite.prepare('DELETE FROM sync_conflicts WHERE (tbl, row_id) IN (SELECT tbl, id FROM temp.scope_drop)').run();
-    // Per record, through the (tbl, row_id) indexes: the log and the clocks hold every laptop's records.
-    const clocks = this.sqlite.prepare('DELETE FROM field_clocks WHERE tbl = ? AND row_id = ?');
-    // Refused entries stay: they are what the user is shown of the changes the service would not take.
-    const log = this.sqlite.prepare('DELETE FROM change_log WHERE tbl = ? AND row_id = ? AND rejected_reason IS NULL');
-    let logEntries = 0;
-    for (const r of this.sqlite.prepare('SELECT tbl, id FROM temp.scope_drop').all() as { tbl: string; id: string }[]) {
-      clocks.run(r.tbl, r.id);
-      logEntries += log.run(r.tbl, r.id).changes;
-    }
-    for (const tbl of this.order()) this.sqlite.prepare(`DELETE FROM "${tbl}" WHERE id IN (SELECT id FROM temp.scope_drop WHERE tbl = ?)`).run(tbl);
+    const logEntries = this.dropListed();
     this.search?.remove(orgId);
     const kind = org.kind === 'company' || org.kind === 'supplier' ? org.kind : null;
     return { org: { orgId, kind, name: org.name, records, logEntries, files: 0 }, hashes, tables };
@@ -255,21 +250,39 @@ export class ScopeCheck {
       )
       .all() as { id: string; sha256: string }[];
     if (unshown.length === 0) return 0;
-    this.sqlite.transaction(() => {
-      for (const a of unshown) {
-        this.sqlite.prepare("DELETE FROM sync_conflicts WHERE tbl = 'attachments' AND row_id = ?").run(a.id);
-        this.sqlite.prepare("DELETE FROM field_clocks WHERE tbl = 'attachments' AND row_id = ?").run(a.id);
-        // Refused entries stay, as with an organisation's records.
-        this.sqlite.prepare("DELETE FROM change_log WHERE tbl = 'attachments' AND row_id = ? AND rejected_reason IS NULL").run(a.id);
-        this.sqlite.prepare('DELETE FROM attachments WHERE id = ?').run(a.id);
-      }
-    })();
+    this.withDropList(() => {
+      const list = this.sqlite.prepare("INSERT INTO temp.scope_drop (tbl, id) VALUES ('attachments', ?)");
+      for (const a of unshown) list.run(a.id);
+      this.dropListed();
+    });
     // Bytes another description here still names stay (it may be shown once a waiting record is written).
     const described = this.sqlite.prepare('SELECT 1 FROM attachments WHERE sha256 = ? LIMIT 1');
     const files = this.removeUnusedFiles([...new Set(unshown.map((a) => a.sha256))].filter((sha) => described.get(sha) === undefined));
     this.logger.info({ descriptions: unshown.length, files }, 'sync scope: removed descriptions of files no record here shows');
     for (const l of this.removedListeners) l(new Set(['attachments']));
     return unshown.length;
+  }
+
+  /**
+   * Deletes the records listed in temp.scope_drop: their open conflicts, clocks and log entries (refused ones
+   * stay: they are what the user is shown of the changes the service would not take), then the rows, referring
+   * rows before the rows they refer to. Returns the log entries removed.
+   */
+  private dropListed(): number {
+    this.sqlite.prepare('DELETE FROM sync_conflicts WHERE (tbl, row_id) IN (SELECT tbl, id FROM temp.scope_drop)').run();
+    // Per record, through the (tbl, row_id) indexes: the log and the clocks hold every laptop's records.
+    const clocks = this.sqlite.prepare('DELETE FROM field_clocks WHERE tbl = ? AND row_id = ?');
+    const log = this.sqlite.prepare('DELETE FROM change_log WHERE tbl = ? AND row_id = ? AND rejected_reason IS NULL');
+    let logEntries = 0;
+    for (const r of this.sqlite.prepare('SELECT tbl, id FROM temp.scope_drop').all() as { tbl: string; id: string }[]) {
+      clocks.run(r.tbl, r.id);
+      logEntries += log.run(r.tbl, r.id).changes;
+    }
+    // Tables outside the organisation plan (files' descriptions) last: only the plan's rows refer to them.
+    const listed = (this.sqlite.prepare('SELECT DISTINCT tbl FROM temp.scope_drop').all() as { tbl: string }[]).map((r) => r.tbl);
+    const order = this.order();
+    for (const tbl of [...order, ...listed.filter((t) => !order.includes(t))]) this.sqlite.prepare(`DELETE FROM "${tbl}" WHERE id IN (SELECT id FROM temp.scope_drop WHERE tbl = ?)`).run(tbl);
+    return logEntries;
   }
 
   /** Fills temp.scope_drop with the organisation and every record tied to it; returns how many. */

@@ -48,10 +48,13 @@ export const DRIFT_LOG_MS = 5 * 60_000;
 /** Fields whose values name a blob or an attachment (indexed: sync_fields_blob_refs), and their longest JSON text. */
 const BLOB_REF_FIELDS: ReadonlySet<string> = new Set(['sha256', ...[...ATTACHMENT_REFERENCES, ...FILE_HASH_REFERENCES].map((r) => r.column)]);
 const MAX_REF_LENGTH = 130;
-/** The fields that show a file, as `tbl\u0000column` (ATTACHMENT_REFERENCES). */
-const SHOWS_FILE: ReadonlySet<string> = new Set(ATTACHMENT_REFERENCES.map((r) => `${r.tbl}\u0000${r.column}`));
-/** The fields that name a blob by its content hash, as `tbl\u0000column`: a file's description, a certificate's PDF. */
-const NAMES_BLOB: ReadonlySet<string> = new Set(['attachments\u0000sha256', ...FILE_HASH_REFERENCES.map((r) => `${r.tbl}\u0000${r.column}`)]);
+type FieldRef = { tbl: string; column: string };
+/** The fields that name a blob by its content hash: a file's description, a certificate's PDF. */
+const HASH_FIELDS: readonly FieldRef[] = [{ tbl: 'attachments', column: 'sha256' }, ...FILE_HASH_REFERENCES];
+const fieldSet = (refs: readonly FieldRef[]): ReadonlySet<string> => new Set(refs.map((r) => `${r.tbl}\u0000${r.column}`));
+/** The fields that show a file (ATTACHMENT_REFERENCES) and those that name bytes, as `tbl\u0000column`. */
+const SHOWS_FILE = fieldSet(ATTACHMENT_REFERENCES);
+const NAMES_BLOB = fieldSet(HASH_FIELDS);
 /** A record read through the records that refer to it (attachment metadata). */
 const isReferenced = (tbl: string): boolean => policyOf(tbl)?.scope.kind === 'referenced';
 /**
@@ -59,16 +62,26 @@ const isReferenced = (tbl: string): boolean => policyOf(tbl)?.scope.kind === 're
  * index sync_fields_blob_refs applies. Never for input.
  */
 export const literal = (name: string): SQL => sql.raw(`'${name.replace(/'/g, "''")}'`);
-/** The attachment ids these ops (or heads) set in a field that shows a file. */
-export function filesShown(ops: readonly { tbl: string; field: string; value: string | null }[]): string[] {
-  const ids = new Set<string>();
+/** The string values (ids, hashes) these ops (or heads) set in one of `fields`, each once. */
+function valuesIn(ops: readonly { tbl: string; field: string; value: string | null }[], fields: ReadonlySet<string>): string[] {
+  const values = new Set<string>();
   for (const o of ops) {
-    if (!SHOWS_FILE.has(`${o.tbl}\u0000${o.field}`)) continue;
-    const id = parseJsonString(o.value);
-    if (id) ids.add(id);
+    const v = fields.has(`${o.tbl}\u0000${o.field}`) ? parseJsonString(o.value) : null;
+    if (v) values.add(v);
   }
-  return [...ids];
+  return [...values];
 }
+/** The attachment ids these ops (or heads) set in a field that shows a file. */
+export const filesShown = (ops: readonly { tbl: string; field: string; value: string | null }[]): string[] => valuesIn(ops, SHOWS_FILE);
+/**
+ * `select tbl, row_id, value` of the field heads of `fields` whose value is among `values` (JSON texts: a
+ * subquery, or one parameter in parentheses): one index lookup per field (sync_fields_blob_refs).
+ */
+const fieldsHolding = (fields: readonly FieldRef[], values: SQL): SQL =>
+  sql.join(
+    fields.map((r) => sql`select f.tbl, f.row_id, f.value from ${syncFields} f where f.field = ${literal(r.column)} and f.tbl = ${r.tbl} and f.value in ${values}`),
+    sql` union all `,
+  );
 /** A non-administrator's pull looks this many pages of the log ahead for ops it may read. */
 export const PULL_WINDOW_PAGES = 20;
 
@@ -315,14 +328,7 @@ export class SyncService {
     // showing them (a record may show a file described in this batch, by the caller, or already readable).
     const filesToCheck = [...known.values()].filter((r) => isReferenced(r.tbl) && r.ownerAccount !== actor.accountId).map((r) => r.rowId);
     // The content hashes the batch names, and which of them the caller may name.
-    const named = new Set<string>();
-    for (const row of rows.values()) {
-      for (const i of row.ops) {
-        const op = ops[i] as ChangeOp;
-        const h = NAMES_BLOB.has(`${op.tbl}\u0000${op.field}`) ? parseJsonString(op.value) : null;
-        if (h) named.add(h);
-      }
-    }
+    const named = new Set(valuesIn([...rows.values()].flatMap((row) => row.ops.map((i) => ops[i] as ChangeOp)), NAMES_BLOB));
     const nameable = await this.nameableHashes(tx, actor, named);
     /** Why this op may not stand: it shows a file or names bytes the caller may not read. */
     const fileRefusal = (op: ChangeOp): boolean => {
@@ -743,19 +749,11 @@ export class SyncService {
 
   /** Whether the actor may read a record that names this content hash: a file's description shown to them, or a certificate. */
   private async readsHash(q: Q, actor: Actor, sha256: string): Promise<boolean> {
-    const value = JSON.stringify(sha256);
-    const files = await jsonRows<{ rowId: string }>(
-      q,
-      sql`select a.row_id as "rowId" from ${syncFields} a where a.field = ${literal('sha256')} and a.value = ${value} and a.tbl = 'attachments'`,
-    );
-    if ((await this.referencedReadable(q, actor, files.map((f) => f.rowId))).size > 0) return true;
+    // Descriptions are read through the records showing them, certificates as themselves: readableFilter does both.
     const holders = await jsonRows<RecordFacts>(
       q,
       sql`select r.tbl, r.row_id as "rowId", r.org_id as "orgId", r.owner_account as "ownerAccount"
-          from (${sql.join(
-            FILE_HASH_REFERENCES.map((r) => sql`select f.tbl, f.row_id from ${syncFields} f where f.field = ${literal(r.column)} and f.value = ${value} and f.tbl = ${r.tbl}`),
-            sql` union all `,
-          )}) refs join ${syncRecords} r on r.tbl = refs.tbl and r.row_id = refs.row_id`,
+          from (${fieldsHolding(HASH_FIELDS, sql`(${JSON.stringify(sha256)})`)}) refs join ${syncRecords} r on r.tbl = refs.tbl and r.row_id = refs.row_id`,
     );
     if (holders.length === 0) return false;
     return holders.some(await this.readableFilter(actor, holders, q));
@@ -777,20 +775,7 @@ export class SyncService {
     );
     const uploader = new Map(held.map((b) => [b.sha256, b.uploadedBy]));
     const values = sql`(select to_json(h)::text from json_array_elements_text(${list}::json) as x(h))`;
-    const named = new Set(
-      (
-        await jsonRows<{ value: string }>(
-          q,
-          sql`${sql.join(
-            [...NAMES_BLOB].map((tc) => {
-              const [tbl, column] = tc.split('\u0000') as [string, string];
-              return sql`select f.value from ${syncFields} f where f.field = ${literal(column)} and f.tbl = ${tbl} and f.value in ${values}`;
-            }),
-            sql` union `,
-          )}`,
-        )
-      ).map((r) => parseJsonString(r.value)),
-    );
+    const named = new Set((await jsonRows<{ value: string }>(q, fieldsHolding(HASH_FIELDS, values))).map((r) => parseJsonString(r.value)));
     const ok = new Set<string>();
     for (const h of hashes) {
       if (!uploader.has(h) || uploader.get(h) === actor.accountId || !named.has(h) || (await this.readsHash(q, actor, h))) ok.add(h);
@@ -810,10 +795,7 @@ export class SyncService {
     const referrers = await jsonRows<RecordFacts & { shows: string }>(
       q,
       sql`select r.tbl, r.row_id as "rowId", r.org_id as "orgId", r.owner_account as "ownerAccount", refs.value as shows
-          from (${sql.join(
-            ATTACHMENT_REFERENCES.map((r) => sql`select f.tbl, f.row_id, f.value from ${syncFields} f where f.field = ${literal(r.column)} and f.tbl = ${r.tbl} and f.value in ${values}`),
-            sql` union all `,
-          )}) refs join ${syncRecords} r on r.tbl = refs.tbl and r.row_id = refs.row_id`,
+          from (${fieldsHolding(ATTACHMENT_REFERENCES, values)}) refs join ${syncRecords} r on r.tbl = refs.tbl and r.row_id = refs.row_id`,
     );
     const readable = new Set<string>();
     if (referrers.length === 0) return readable;

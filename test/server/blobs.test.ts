@@ -23,6 +23,13 @@ describe.each(BACKENDS)('attachments by content hash ($name)', (backend) => {
   const clock = new TestClock();
   const transport = (token: string) => httpTransport({ baseUrl: base, token: () => Promise.resolve(token) });
   const blobs = (token: string) => transport(token).blobs as BlobTransport;
+  /** Uploads bytes that fit one chunk, as the laptop whose token it is. */
+  const uploadWhole = async (token: string, bytes: Buffer) => {
+    const t = blobs(token);
+    await t.begin(sha(bytes), bytes.length);
+    await t.putChunk(sha(bytes), 0, bytes);
+    await t.complete(sha(bytes));
+  };
 
   beforeAll(async () => {
     ({ database, dispose } = await backend.open());
@@ -90,10 +97,7 @@ describe.each(BACKENDS)('attachments by content hash ($name)', (backend) => {
     const photo = crypto.randomBytes(1000);
     const h = sha(photo);
     // Mentor A uploads a photo of a visit to company c1 (pair 1's) and records it.
-    const upload = blobs(mentorA.token);
-    await upload.begin(h, photo.length);
-    await upload.putChunk(h, 0, photo);
-    await upload.complete(h);
+    await uploadWhole(mentorA.token, photo);
     const visit = uuidv7();
     const attachment = uuidv7();
     await mentorA.pushOk([
@@ -132,10 +136,7 @@ describe.each(BACKENDS)('attachments by content hash ($name)', (backend) => {
     // a colleague's laptop sent the photo again before its author's laptop sent the records.
     const again = crypto.randomBytes(800);
     const h2 = sha(again);
-    const byB = blobs(mentorB.token);
-    await byB.begin(h2, again.length);
-    await byB.putChunk(h2, 0, again);
-    await byB.complete(h2);
+    await uploadWhole(mentorB.token, again);
     const resent = uuidv7();
     await mentorA.pushOk([
       ...mentorA.record('attachments', resent, { sha256: h2, mime: 'image/png', size: again.length, file_name: 'resent.png' }),
