@@ -41,6 +41,17 @@ export interface SignatureCheck {
 const OID_MESSAGE_DIGEST = forge.pki.oids.messageDigest as string;
 const OID_SIGNING_TIME = forge.pki.oids.signingTime as string;
 
+/**
+ * The signature's DER from the <hex> placeholder it was written into, padded with zeros. The DER says its own
+ * length; the padding is ignored by that, not trimmed: a signature whose last byte is 0x00 (one in 256) lost
+ * it to trimming and was reported unreadable.
+ */
+export function signatureAsn1(paddedHex: string): forge.asn1.Asn1 {
+  // node-forge takes an options object here (its typings only know the older boolean).
+  const fromDer = forge.asn1.fromDer as unknown as (bytes: string, options: { parseAllBytes: boolean }) => forge.asn1.Asn1;
+  return fromDer(forge.util.hexToBytes(paddedHex), { parseAllBytes: false });
+}
+
 export function verifyPdfSignature(pdf: Buffer): SignatureCheck {
   const none = { signer: null, certFingerprint: null, signedAt: null };
   const text = pdf.toString('latin1');
@@ -52,9 +63,8 @@ export function verifyPdfSignature(pdf: Buffer): SignatureCheck {
   // The signed ranges must cover the whole file except the signature's <hex> itself.
   if (a !== 0 || c + d !== pdf.length || pdf[b] !== 0x3c || pdf[c - 1] !== 0x3e) return { valid: false, problem: 'verify.notWholeFile', ...none };
   const signed = Buffer.concat([pdf.subarray(a, a + b), pdf.subarray(c, c + d)]);
-  const hex = text.slice(b + 1, c - 1).replace(/(?:00)+$/, '');
   try {
-    const p7 = forge.pkcs7.messageFromAsn1(forge.asn1.fromDer(forge.util.hexToBytes(hex))) as forge.pkcs7.PkcsSignedData & {
+    const p7 = forge.pkcs7.messageFromAsn1(signatureAsn1(text.slice(b + 1, c - 1))) as forge.pkcs7.PkcsSignedData & {
       rawCapture: { authenticatedAttributes?: forge.asn1.Asn1[]; signature: string };
     };
     const cert = p7.certificates[0];

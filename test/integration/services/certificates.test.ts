@@ -1,7 +1,9 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import forge from 'node-forge';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { signatureAsn1 } from '../../../electron/services/pdf-signing.ts';
 import { levelConfirmationV1 } from '#shared/instruments/level-confirmation-v1';
 import { certificateRevocations, certificates, levelAnswers, levelConfirmations, levelSignatures } from '#db/schema';
 import { companyData, openApp, snapshot, tempDir, useCleanup, type TestApp } from '../fixtures.ts';
@@ -173,5 +175,15 @@ describe('npm run verify-certificate', () => {
     const revoked = run(file as string, '--db', app.file);
     expect(revoked.stdout).toMatch(/register:\s+revoked/);
     expect(revoked.status).toBe(1);
+  });
+});
+
+describe('reading a signature out of its padded placeholder', () => {
+  it('keeps a last byte 0x00 (the DER says its length; the padding is not trimmed)', () => {
+    // A DER value whose last byte is zero, written into a zero-padded placeholder as the signer does.
+    const der = forge.asn1.toDer(forge.asn1.create(forge.asn1.Class.UNIVERSAL, forge.asn1.Type.OCTETSTRING, false, '\x12\x34\x00')).getBytes();
+    const padded = forge.util.bytesToHex(der) + '0'.repeat(64);
+    const parsed = signatureAsn1(padded);
+    expect(forge.util.bytesToHex(parsed.value as string)).toBe('123400');
   });
 });
