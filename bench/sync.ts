@@ -19,6 +19,8 @@
  * refused with 429 by design). Prints a table and writes bench/results/sync-<date>.json and sync-latest.json.
  *
  *   tsx bench/sync.ts [--changes 100000] [--devices 500] [--rounds 3] [--only pglite|postgres]
+ *
+ * BENCH_PROF=1 writes a CPU profile of the service process to /tmp/prof (node --cpu-prof).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
@@ -120,7 +122,7 @@ const postgres = (url: string): Backend => ({ name: 'postgres', where: () => url
 
 /** Starts the service in a process of its own (bench/sync-server.ts) and waits until it listens. */
 async function startServer(backend: Backend, dir: string): Promise<{ baseUrl: string; stop: () => Promise<void> }> {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'sync-server.ts'), backend.name, backend.where(dir)], {
+  const child: ChildProcess = spawn(process.execPath, [...(process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : []), '--import', 'tsx', path.join(import.meta.dirname, 'sync-server.ts'), backend.name, backend.where(dir)], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));

@@ -232,17 +232,19 @@ export class SyncService {
   /**
    * Sends pending ops batch by batch, in log order, one request at a time; a failed request throws and leaves
    * every op of that batch (and of the ones after it) pending. While a batch is on its way, the answers to the
-   * previous one are recorded and the next one is read: the laptop's own work overlaps the round trip.
+   * previous one are recorded and the next one is read and made ready: the laptop's own work overlaps the round trip.
    */
   async push(transport: SyncTransport, holdLocks = false): Promise<{ accepted: number; rejected: number }> {
     const totals = { accepted: 0, rejected: 0 };
     let batch = this.nextBatch(0, holdLocks);
+    let ops = batch.map((r) => this.toOp(r));
     let answered: { batch: LogRow[]; response: PushResponse } | null = null;
     while (batch.length > 0) {
-      const sending = transport.push(batch.map((r) => this.toOp(r)));
+      const sending = transport.push(ops);
       await onItsWay(sending);
       if (answered) this.recordAnswers(answered.batch, answered.response, totals);
       const next = this.nextBatch((batch[batch.length - 1] as LogRow).seq, holdLocks);
+      ops = next.map((r) => this.toOp(r));
       answered = { batch, response: await sending };
       batch = next;
     }

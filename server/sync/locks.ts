@@ -15,6 +15,9 @@ export const LOCK_FIELDS: Readonly<Record<string, string>> = {
   portal_profiles: 'approved_at',
 };
 
+/** The lock fields' names (a lock lookup reads only these heads). */
+export const LOCK_FIELD_NAMES: readonly string[] = [...new Set(Object.values(LOCK_FIELDS))];
+
 /**
  * Child table → its parent table, for children locked with their parent (the parent is found through the
  * child's scope field, shared/sync/scope.ts). Only these: a certificate is created after its confirmation was

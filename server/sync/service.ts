@@ -19,7 +19,7 @@ import type { Principal } from '../auth/service.ts';
 import type { Db } from '../db/index.ts';
 import { blobs, devices, syncConflicts, syncFields, syncOps, syncRecords, users } from '../db/schema.ts';
 import { canAccessOrg, canRead, canWrite, canWriteField, isWriter, parseJsonString, parseKind, policyOf, type Actor, type OrgFacts, type RecordFacts } from './authorize.ts';
-import { isLockValue, LOCK_FIELDS, LOCKED_WITH_PARENT } from './locks.ts';
+import { isLockValue, LOCK_FIELD_NAMES, LOCK_FIELDS, LOCKED_WITH_PARENT } from './locks.ts';
 import { checkSignature, isSignedLock } from './signing.ts';
 
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
@@ -92,10 +92,17 @@ export interface DriftLogger {
 const key = (tbl: string, rowId: string) => `${tbl}\u0000${rowId}`;
 const fieldKey = (tbl: string, rowId: string, field: string) => `${tbl}\u0000${rowId}\u0000${field}`;
 /**
- * `(tbl, row_id) in <keys>` as one `row_id in (…)` per table. A literal list of row values becomes an OR tree
+ * `(tbl, row_id) in <keys>` as one `row_id = any(…)` per table. A literal list of row values becomes an OR tree
  * the size of the batch: slow to plan, not an index lookup, and embedded PGlite fails on one of a few hundred
  * rows (a push of 500 ops for as many records answered 500 for ever). A few tables per batch keep this short.
  */
+/**
+ * `column = any(<values>)`, the values as one JSON parameter made into an array once: one index probe per value.
+ * A parameter per value cost more to build and plan than the lookup (twice the time of this for a push's
+ * records on embedded PGlite); `in (select …)` of the same parameter was planned as a scan of the whole table.
+ */
+export const anyOf = (column: AnyPgColumn | SQL, values: readonly string[]): SQL =>
+  sql`${column} = any(array(select json_array_elements_text(${JSON.stringify(values)}::json)))`;
 export const rowTuples = (tblCol: AnyPgColumn, rowCol: AnyPgColumn, keys: { tbl: string; rowId: string }[]): SQL => {
   const byTbl = new Map<string, Set<string>>();
   for (const k of keys) {
@@ -104,7 +111,7 @@ export const rowTuples = (tblCol: AnyPgColumn, rowCol: AnyPgColumn, keys: { tbl:
     ids.add(k.rowId);
   }
   if (byTbl.size === 0) return sql`false`;
-  return or(...[...byTbl].map(([tbl, ids]) => and(eq(tblCol, tbl), inArray(rowCol, [...ids])))) as SQL;
+  return or(...[...byTbl].map(([tbl, ids]) => and(eq(tblCol, tbl), anyOf(rowCol, [...ids])))) as SQL;
 };
 
 interface RecordRow {
@@ -138,9 +145,10 @@ export class SyncService {
 
   /** The caller as authorisation sees it: role, region and the companies assigned to their pairs. */
   async loadActor(q: Q, principal: Principal): Promise<Actor> {
-    const [user] = await q.select({ mentorId: users.mentorId }).from(users).where(eq(users.id, principal.userId));
     const assignedOrgs = new Set<string>();
-    if (principal.role === 'mentor' && user?.mentorId) {
+    // Only a mentor's scope depends on more than the token: the pairs of the desktop mentor the account is.
+    const [user] = principal.role === 'mentor' ? await q.select({ mentorId: users.mentorId }).from(users).where(eq(users.id, principal.userId)) : [];
+    if (user?.mentorId) {
       // Two steps, the mentor's pairs then their assignments: as one join the planner matched every
       // assignment against every pair (a cost that grows with both, paid on every push and pull).
       const pair = alias(syncFields, 'pair');
@@ -239,12 +247,7 @@ export class SyncService {
   private async pushInTransaction(tx: Tx, principal: Principal, ops: ChangeOp[]): Promise<PushResult[]> {
     const results: (PushResult | undefined)[] = ops.map(() => undefined);
     const stored = new Map<string, number>();
-    // One JSON parameter, not one per op: a list of 2,000 literals cost more to plan than the lookup itself.
-    const opIds = JSON.stringify([...new Set(ops.map((o) => o.opId))]);
-    for (const r of await jsonRows<{ opId: string; seq: number }>(
-      tx,
-      sql`select op_id as "opId", seq from ${syncOps} where ${syncOps.opId} in (select json_array_elements_text(${opIds}::json))`,
-    )) {
+    for (const r of await jsonRows<{ opId: string; seq: number }>(tx, sql`select op_id as "opId", seq from ${syncOps} where ${anyOf(syncOps.opId, [...new Set(ops.map((o) => o.opId))])}`)) {
       stored.set(r.opId, Number(r.seq));
     }
 
@@ -300,14 +303,17 @@ export class SyncService {
       for (const r of found) known.set(key(r.tbl, r.rowId), r);
     }
 
-    // Lock state before this batch: the lock field of each known row and of the parents of lockable children.
+    // Lock state before this batch: the lock field of each known row and of the parents of lockable children
+    // (a record new in this batch has no state yet).
     const lockKeys = new Map<string, { tbl: string; rowId: string }>();
     for (const row of rows.values()) {
-      if (LOCK_FIELDS[row.tbl]) lockKeys.set(key(row.tbl, row.rowId), row);
+      const k = key(row.tbl, row.rowId);
+      if (LOCK_FIELDS[row.tbl] && known.has(k)) lockKeys.set(k, row);
       const parentTbl = LOCKED_WITH_PARENT[row.tbl];
       if (parentTbl) {
-        const parentId = known.get(key(row.tbl, row.rowId))?.parentRowId ?? parseJsonString(scopeValue(row));
-        if (parentId) lockKeys.set(key(parentTbl, parentId), { tbl: parentTbl, rowId: parentId });
+        const parentId = known.get(k)?.parentRowId ?? parseJsonString(scopeValue(row));
+        const pk = parentId ? key(parentTbl, parentId) : null;
+        if (parentId && pk && (known.has(pk) || !rows.has(pk))) lockKeys.set(key(parentTbl, parentId), { tbl: parentTbl, rowId: parentId });
       }
     }
     const locked = new Set<string>();
@@ -315,14 +321,18 @@ export class SyncService {
       const heads = await tx
         .select({ tbl: syncFields.tbl, rowId: syncFields.rowId, field: syncFields.field, value: syncFields.value })
         .from(syncFields)
-        .where(rowTuples(syncFields.tbl, syncFields.rowId, [...lockKeys.values()]));
+        .where(and(inArray(syncFields.field, LOCK_FIELD_NAMES), rowTuples(syncFields.tbl, syncFields.rowId, [...lockKeys.values()])));
       for (const h of heads) if (LOCK_FIELDS[h.tbl] === h.field && isLockValue(h.value)) locked.add(key(h.tbl, h.rowId));
     }
 
-    const orgFacts = await this.loadOrgFacts(
-      tx,
-      [...known.values()].flatMap((r) => (r.orgId ? [r.orgId] : [])),
-    );
+    // An administrator writes everything: the facts decide nothing then (new organisations are added below).
+    const orgFacts =
+      actor.role === 'admin'
+        ? new Map<string, OrgFacts>()
+        : await this.loadOrgFacts(
+            tx,
+            [...known.values()].flatMap((r) => (r.orgId ? [r.orgId] : [])),
+          );
 
     // Files already described that the caller writes or shows, and which of them it may read through a record
     // showing them (a record may show a file described in this batch, by the caller, or already readable).
@@ -485,21 +495,28 @@ export class SyncService {
 
     // Merge into the field heads, in batch order, with the shared merge. Nothing here needs the sequence
     // numbers yet: conflicts and resolutions name the op that raised them (`at`), stamped after the insert.
-    const touched = [...new Map(accepted.map((i) => [key((ops[i] as ChangeOp).tbl, (ops[i] as ChangeOp).rowId), { tbl: (ops[i] as ChangeOp).tbl, rowId: (ops[i] as ChangeOp).rowId }])).values()];
+    // Records new in this batch have no heads nor conflicts to read.
+    const touched = [...new Map(accepted.map((i) => [key((ops[i] as ChangeOp).tbl, (ops[i] as ChangeOp).rowId), { tbl: (ops[i] as ChangeOp).tbl, rowId: (ops[i] as ChangeOp).rowId }])).entries()]
+      .filter(([k]) => known.has(k))
+      .map(([, r]) => r);
     const heads = new Map<string, FieldHead & { seq: number }>();
-    for (const h of await jsonRows<FieldHead & { tbl: string; rowId: string; field: string; seq: number }>(
-      tx,
-      sql`select tbl, row_id as "rowId", field, value, hlc, op_id as "opId", device_id as "deviceId", user_id as "userId", seq
-          from ${syncFields} where ${rowTuples(syncFields.tbl, syncFields.rowId, touched)}`,
-    )) {
+    for (const h of touched.length === 0
+      ? []
+      : await jsonRows<FieldHead & { tbl: string; rowId: string; field: string; seq: number }>(
+          tx,
+          sql`select tbl, row_id as "rowId", field, value, hlc, op_id as "opId", device_id as "deviceId", user_id as "userId", seq
+              from ${syncFields} where ${rowTuples(syncFields.tbl, syncFields.rowId, touched)}`,
+        )) {
       heads.set(fieldKey(h.tbl, h.rowId, h.field), { value: h.value, hlc: h.hlc, opId: h.opId, deviceId: h.deviceId, userId: h.userId, seq: Number(h.seq) });
     }
     const storedHeads = new Set(heads.keys());
     const openConflicts = new Set<string>();
-    for (const c of await tx
-      .selectDistinct({ tbl: syncConflicts.tbl, rowId: syncConflicts.rowId, field: syncConflicts.field })
-      .from(syncConflicts)
-      .where(and(isNull(syncConflicts.resolvedSeq), rowTuples(syncConflicts.tbl, syncConflicts.rowId, touched)))) {
+    for (const c of touched.length === 0
+      ? []
+      : await tx
+          .selectDistinct({ tbl: syncConflicts.tbl, rowId: syncConflicts.rowId, field: syncConflicts.field })
+          .from(syncConflicts)
+          .where(and(isNull(syncConflicts.resolvedSeq), rowTuples(syncConflicts.tbl, syncConflicts.rowId, touched)))) {
       openConflicts.add(fieldKey(c.tbl, c.rowId, c.field));
     }
     // Deletes in this batch: the latest edit of the same record that their author had not seen (a batch
