@@ -18,7 +18,8 @@ import type { Db } from '../db/index.ts';
 import { syncFields, syncOps, syncRecords } from '../db/schema.ts';
 import { ATTACHMENT_REFERENCES } from '#shared/sync/scope';
 import { canAccessOrg, type Actor } from './authorize.ts';
-import { literal, PUSH_LOCK, rowTuples, type SyncService } from './service.ts';
+import { literal, PUSH_LOCK, type SyncService } from './service.ts';
+import { rowTuples } from './sql.ts';
 
 /** SHA-256 as lowercase hex: the record and bucket hash of the tree (the laptop uses the same). */
 export const sha256Hex: DigestHash = (text) => crypto.createHash('sha256').update(text).digest('hex');

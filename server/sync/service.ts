@@ -9,7 +9,7 @@
  * commit first and a cursor would skip the earlier one for ever), and merges of one field never race.
  */
 import { and, asc, desc, eq, gt, inArray, isNull, lte, ne, or, sql, type SQL } from 'drizzle-orm';
-import { alias, type AnyPgColumn } from 'drizzle-orm/pg-core';
+import { alias } from 'drizzle-orm/pg-core';
 import { uuidv7 } from 'uuidv7';
 import { deleteRace, mergeField, TOMBSTONE_FIELD, unseen, type FieldHead } from '#shared/sync/merge';
 import { parseHlc } from '#shared/sync/hlc';
@@ -21,6 +21,7 @@ import { blobs, devices, syncConflicts, syncFields, syncOps, syncRecords, users 
 import { canAccessOrg, canRead, canWrite, canWriteField, isWriter, parseJsonString, parseKind, policyOf, type Actor, type OrgFacts, type RecordFacts } from './authorize.ts';
 import { isLockValue, LOCK_FIELD_NAMES, LOCK_FIELDS, LOCKED_WITH_PARENT } from './locks.ts';
 import { checkSignature, isSignedLock } from './signing.ts';
+import { anyOf, rowTuples } from './sql.ts';
 
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 type Q = Db | Tx;
@@ -91,29 +92,6 @@ export interface DriftLogger {
 
 const key = (tbl: string, rowId: string) => `${tbl}\u0000${rowId}`;
 const fieldKey = (tbl: string, rowId: string, field: string) => `${tbl}\u0000${rowId}\u0000${field}`;
-/**
- * `(tbl, row_id) in <keys>` as one `row_id = any(…)` per table. A literal list of row values becomes an OR tree
- * the size of the batch: slow to plan, not an index lookup, and embedded PGlite fails on one of a few hundred
- * rows (a push of 500 ops for as many records answered 500 for ever). A few tables per batch keep this short.
- */
-/**
- * `column = any(<values>)`, the values as one JSON parameter made into an array once: one index probe per value.
- * A parameter per value cost more to build and plan than the lookup (twice the time of this for a push's
- * records on embedded PGlite); `in (select …)` of the same parameter was planned as a scan of the whole table.
- */
-export const anyOf = (column: AnyPgColumn | SQL, values: readonly string[]): SQL =>
-  sql`${column} = any(array(select json_array_elements_text(${JSON.stringify(values)}::json)))`;
-export const rowTuples = (tblCol: AnyPgColumn, rowCol: AnyPgColumn, keys: { tbl: string; rowId: string }[]): SQL => {
-  const byTbl = new Map<string, Set<string>>();
-  for (const k of keys) {
-    let ids = byTbl.get(k.tbl);
-    if (!ids) byTbl.set(k.tbl, (ids = new Set()));
-    ids.add(k.rowId);
-  }
-  if (byTbl.size === 0) return sql`false`;
-  return or(...[...byTbl].map(([tbl, ids]) => and(eq(tblCol, tbl), anyOf(rowCol, [...ids])))) as SQL;
-};
-
 interface RecordRow {
   tbl: string;
   rowId: string;
@@ -190,19 +168,19 @@ export class SyncService {
     const records = await q
       .select({ id: syncRecords.rowId, createdBy: syncRecords.createdByAccount })
       .from(syncRecords)
-      .where(and(eq(syncRecords.tbl, 'organizations'), inArray(syncRecords.rowId, ids)));
+      .where(and(eq(syncRecords.tbl, 'organizations'), anyOf(syncRecords.rowId, ids)));
     if (records.length === 0) return facts;
     const found = records.map((r) => r.id);
     const fields = await q
       .select({ id: syncFields.rowId, field: syncFields.field, value: syncFields.value })
       .from(syncFields)
-      .where(and(eq(syncFields.tbl, 'organizations'), inArray(syncFields.rowId, found), inArray(syncFields.field, ['kind', 'region'])));
+      .where(and(eq(syncFields.tbl, 'organizations'), anyOf(syncFields.rowId, found), inArray(syncFields.field, ['kind', 'region'])));
     const deleted = alias(syncFields, 'd');
     const assigned = await q
       .selectDistinct({ orgId: syncRecords.orgId })
       .from(syncRecords)
       .leftJoin(deleted, and(eq(deleted.tbl, syncRecords.tbl), eq(deleted.rowId, syncRecords.rowId), eq(deleted.field, 'deleted_at')))
-      .where(and(eq(syncRecords.tbl, 'pair_assignments'), inArray(syncRecords.orgId, found), or(isNull(deleted.value), eq(deleted.value, 'null'))));
+      .where(and(eq(syncRecords.tbl, 'pair_assignments'), anyOf(syncRecords.orgId, found), or(isNull(deleted.value), eq(deleted.value, 'null'))));
     const assignedSet = new Set(assigned.map((a) => a.orgId));
     const value = new Map(fields.map((f) => [`${f.id}\u0000${f.field}`, f.value]));
     for (const r of records) {
@@ -788,7 +766,7 @@ export class SyncService {
     const list = JSON.stringify([...hashes]);
     const held = await jsonRows<{ sha256: string; uploadedBy: string }>(
       q,
-      sql`select sha256, uploaded_by as "uploadedBy" from ${blobs} where sha256 in (select json_array_elements_text(${list}::json))`,
+      sql`select sha256, uploaded_by as "uploadedBy" from ${blobs} where ${anyOf(blobs.sha256, [...hashes])}`,
     );
     const uploader = new Map(held.map((b) => [b.sha256, b.uploadedBy]));
     const values = sql`(select to_json(h)::text from json_array_elements_text(${list}::json) as x(h))`;

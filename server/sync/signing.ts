@@ -10,6 +10,7 @@ import type { ChangeOp } from '#shared/sync/protocol';
 import { ATTACHMENT_FIELD, canonicalContent, CONTENT_HASH_FIELD, SIGNED_RECORDS, type ContentRow } from '#shared/sync/signing';
 import type { Db } from '../db/index.ts';
 import { blobs, syncFields } from '../db/schema.ts';
+import { anyOf } from './sql.ts';
 
 type Reader = Pick<Db, 'select'>;
 
@@ -30,7 +31,7 @@ export function isSignedLock(tbl: string, field: string, value: string | null): 
 
 async function rowsOf(db: Reader, tbl: string, rowIds: string[]): Promise<ContentRow[]> {
   if (rowIds.length === 0) return [];
-  const heads = await db.select({ rowId: syncFields.rowId, field: syncFields.field, value: syncFields.value, hlc: syncFields.hlc }).from(syncFields).where(and(eq(syncFields.tbl, tbl), inArray(syncFields.rowId, rowIds)));
+  const heads = await db.select({ rowId: syncFields.rowId, field: syncFields.field, value: syncFields.value, hlc: syncFields.hlc }).from(syncFields).where(and(eq(syncFields.tbl, tbl), anyOf(syncFields.rowId, rowIds)));
   const byRow = new Map<string, Record<string, string | null>>(rowIds.map((id) => [id, {}]));
   for (const h of heads) (byRow.get(h.rowId) as Record<string, string | null>)[h.field] = h.value;
   return [...byRow].map(([rowId, fields]) => ({ tbl, rowId, fields }));
@@ -63,7 +64,7 @@ export async function checkSignature(db: Reader, tbl: string, rowId: string, pen
   const full = new Map<string, FieldHead>();
   for (const [t, set] of ids) {
     if (set.size === 0) continue;
-    const heads = await db.select().from(syncFields).where(and(eq(syncFields.tbl, t), inArray(syncFields.rowId, [...set])));
+    const heads = await db.select().from(syncFields).where(and(eq(syncFields.tbl, t), anyOf(syncFields.rowId, [...set])));
     const byRow = new Map<string, Record<string, string | null>>([...set].map((id) => [id, {}]));
     for (const h of heads) {
       (byRow.get(h.rowId) as Record<string, string | null>)[h.field] = h.value;
