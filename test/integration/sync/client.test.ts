@@ -157,6 +157,25 @@ describe('sync client against the merge of the central service', () => {
     expect(flaky.maxPullsInFlight).toBe(1);
   });
 
+  it('records that arrive a page before the company they belong to wait in the log and appear with it', async () => {
+    const server = new MemoryServer();
+    const a = openApp();
+    const b = openApp();
+    const { assessmentId } = await companyWithAssessment(a);
+    await a.services.sync.syncOnce(server.transport());
+    const company = server.log.filter((o) => o.tbl === 'organizations');
+    const rest = server.log.filter((o) => o.tbl !== 'organizations');
+    expect(rest.some((o) => o.tbl === 'assessments' && o.rowId === assessmentId)).toBe(true);
+    b.services.sync.applyPage(rest, [], 0);
+    const waiting = () => (b.sqlite.prepare('SELECT count(*) AS n FROM change_log WHERE applied = 0').get() as { n: number }).n;
+    expect(b.sqlite.prepare('SELECT id FROM assessments').all()).toEqual([]);
+    expect(waiting()).toBe(rest.filter((o) => o.tbl === 'assessments').length);
+    b.services.sync.applyPage(company, [], server.log.length);
+    expect(waiting()).toBe(0);
+    expect(syncedState(b)).toEqual(syncedState(a));
+    expect(b.services.sync.checkIntegrity()).toMatchObject({ altered: [], unlogged: [] });
+  });
+
   it('a server restored from an older backup gets back what it lost from the laptops', async () => {
     const server = new MemoryServer();
     const a = openApp();
