@@ -213,8 +213,14 @@ export const syncFields = pgTable(
     seq: bigint('seq', { mode: 'number' }).notNull(),
   },
   // No index on every `value`: a value may be far larger than a btree entry can hold. Content hashes and
-  // attachment ids are short: who may download a blob is found through them.
-  (t) => [primaryKey({ columns: [t.tbl, t.rowId, t.field] }), index('sync_fields_blob_refs').on(t.field, t.value).where(sql`field in ('sha256', 'pdf_sha256', 'attachment_id')`)],
+  // attachment ids are short: who may download a blob is found through them (the service refuses a long one).
+  // Mentors' pairs and pairs' assignments are found by value too (every request of a mentor looks them up):
+  // a hash index, which holds a value of any length.
+  (t) => [
+    primaryKey({ columns: [t.tbl, t.rowId, t.field] }),
+    index('sync_fields_blob_refs').on(t.field, t.value).where(sql`field in ('sha256', 'pdf_sha256', 'attachment_id')`),
+    index('sync_fields_pair_refs').using('hash', t.value).where(sql`field in ('pair_id', 'process_mentor_id', 'ai_mentor_id')`),
+  ],
 );
 
 /**

@@ -135,7 +135,15 @@ export class SyncService {
         .select({ rowId: pair.rowId })
         .from(pair)
         .leftJoin(pairDeleted, and(eq(pairDeleted.tbl, 'mentor_pairs'), eq(pairDeleted.rowId, pair.rowId), eq(pairDeleted.field, 'deleted_at')))
-        .where(and(eq(pair.tbl, 'mentor_pairs'), inArray(pair.field, ['process_mentor_id', 'ai_mentor_id']), eq(pair.value, JSON.stringify(user.mentorId)), or(isNull(pairDeleted.value), eq(pairDeleted.value, 'null'))));
+        .where(
+          and(
+            // Field names as literals: the planner then uses the index on these fields' values (sync_fields_pair_refs).
+            sql`${pair.field} in (${literal('process_mentor_id')}, ${literal('ai_mentor_id')})`,
+            eq(pair.value, JSON.stringify(user.mentorId)),
+            eq(pair.tbl, 'mentor_pairs'),
+            or(isNull(pairDeleted.value), eq(pairDeleted.value, 'null')),
+          ),
+        );
       if (pairs.length > 0) {
         const asg = alias(syncFields, 'asg');
         const asgDeleted = alias(syncFields, 'asg_deleted');
@@ -147,8 +155,10 @@ export class SyncService {
           .where(
             and(
               eq(asg.tbl, 'pair_assignments'),
-              eq(asg.field, 'pair_id'),
-              sql`${asg.value} in (select to_json(p.id)::text from json_array_elements_text(${JSON.stringify([...new Set(pairs.map((p) => p.rowId))])}::json) as p(id))`,
+              sql`${asg.field} = ${literal('pair_id')}`,
+              // The values as one array parameter: the planner sees them and uses the index (from a subquery it
+              // read every assignment's pair).
+              sql`${asg.value} = any(${sql.param([...new Set(pairs.map((p) => JSON.stringify(p.rowId)))])}::text[])`,
               or(isNull(asgDeleted.value), eq(asgDeleted.value, 'null')),
             ),
           );

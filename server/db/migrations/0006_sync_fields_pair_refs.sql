@@ -1,0 +1,1 @@
+CREATE INDEX "sync_fields_pair_refs" ON "sync_fields" USING hash ("value") WHERE field in ('pair_id', 'process_mentor_id', 'ai_mentor_id');
