@@ -5,8 +5,9 @@
  */
 import crypto from 'node:crypto';
 import { and, asc, eq, inArray } from 'drizzle-orm';
+import { BLOB_HOLDER_PROOF_PREFIX } from '#shared/sync/protocol';
 import type { Db } from './db/index.ts';
-import { blobChunks, blobs } from './db/schema.ts';
+import { blobChunks, blobHolders, blobs } from './db/schema.ts';
 import { apiError } from './errors.ts';
 
 /** 1 MiB chunks: a phone photo is a handful of requests; a dropped connection loses at most one chunk. */
@@ -22,6 +23,8 @@ export interface BlobStatus {
   /** Indexes of the chunks the server holds. */
   received: number[];
   complete: boolean;
+  /** Whether the caller's account may name the hash as its own file: it uploaded the bytes or proved it holds them. */
+  held?: boolean;
 }
 
 const chunkCount = (size: number, chunkSize: number) => Math.max(1, Math.ceil(size / chunkSize));
@@ -38,18 +41,48 @@ export class BlobService {
     return b?.uploadedBy ?? null;
   }
 
-  async status(sha256: string): Promise<BlobStatus | null> {
+  /** What the service holds of a blob; with `accountId`, also whether that account holds it (`held`). */
+  async status(sha256: string, accountId?: string): Promise<BlobStatus | null> {
     const [b] = await this.db.select().from(blobs).where(eq(blobs.sha256, sha256));
     if (!b) return null;
     const got = await this.db.select({ idx: blobChunks.idx }).from(blobChunks).where(eq(blobChunks.sha256, sha256)).orderBy(asc(blobChunks.idx));
-    return { sha256, size: b.size, chunkSize: b.chunkSize, chunks: chunkCount(b.size, b.chunkSize), received: got.map((g) => g.idx), complete: b.complete };
+    const s: BlobStatus = { sha256, size: b.size, chunkSize: b.chunkSize, chunks: chunkCount(b.size, b.chunkSize), received: got.map((g) => g.idx), complete: b.complete };
+    if (accountId !== undefined) s.held = b.uploadedBy === accountId || (await this.holders(accountId, [sha256])).size > 0;
+    return s;
+  }
+
+  /** Of these hashes, those whose bytes the account proved it holds (not those it uploaded: see `uploader`). */
+  async holders(accountId: string, hashes: readonly string[]): Promise<Set<string>> {
+    if (hashes.length === 0) return new Set();
+    const rows = await this.db
+      .select({ sha256: blobHolders.sha256 })
+      .from(blobHolders)
+      .where(and(eq(blobHolders.accountId, accountId), inArray(blobHolders.sha256, [...hashes])));
+    return new Set(rows.map((r) => r.sha256));
+  }
+
+  /**
+   * Records that the account holds the bytes of a complete blob it did not upload, when `proof` is the digest
+   * only the bytes give (BLOB_HOLDER_PROOF_PREFIX); a wrong proof records nothing.
+   */
+  async prove(sha256: string, accountId: string, proof: string): Promise<BlobStatus> {
+    const [b] = await this.db.select().from(blobs).where(eq(blobs.sha256, sha256));
+    if (!b) throw apiError(404, 'not_found', 'errors.notFound', { params: { entity: 'blob' } });
+    if (!b.complete) throw apiError(409, 'conflict', 'errors.blob.proofIncomplete');
+    const digest = crypto.createHash('sha256').update(BLOB_HOLDER_PROOF_PREFIX);
+    for (const r of await this.db.select({ data: blobChunks.data }).from(blobChunks).where(eq(blobChunks.sha256, sha256)).orderBy(asc(blobChunks.idx))) digest.update(r.data);
+    const expected = digest.digest();
+    const given = Buffer.from(proof, 'hex');
+    if (given.length !== expected.length || !crypto.timingSafeEqual(given, expected)) throw apiError(422, 'validation', 'errors.blob.proofMismatch');
+    await this.db.insert(blobHolders).values({ sha256, accountId, provenAt: this.now() }).onConflictDoNothing();
+    return (await this.status(sha256, accountId)) as BlobStatus;
   }
 
   /** Announces an upload (or finds the one in progress, or the finished blob). */
   async begin(sha256: string, size: number, accountId: string): Promise<BlobStatus> {
     if (size < 1 || size > MAX_BLOB_BYTES) throw apiError(400, 'validation', 'errors.validation', { fields: { size: { key: 'validation.fileSize', params: { max: 15 } } } });
     await this.db.insert(blobs).values({ sha256, size, chunkSize: CHUNK_SIZE, uploadedBy: accountId, createdAt: this.now() }).onConflictDoNothing();
-    const s = (await this.status(sha256)) as BlobStatus;
+    const s = (await this.status(sha256, accountId)) as BlobStatus;
     if (s.size !== size) throw apiError(409, 'conflict', 'errors.blob.sizeMismatch', { params: { expected: s.size } });
     return s;
   }
@@ -70,7 +103,7 @@ export class BlobService {
   }
 
   /** Checks the chunks against the hash; a mismatch throws the chunks away so the upload starts clean. */
-  async complete(sha256: string): Promise<BlobStatus> {
+  async complete(sha256: string, accountId?: string): Promise<BlobStatus> {
     const outcome = await this.db.transaction(async (tx) => {
       const [b] = await tx.select().from(blobs).where(eq(blobs.sha256, sha256)).for('update');
       if (!b) throw apiError(404, 'not_found', 'errors.notFound', { params: { entity: 'blob' } });
@@ -90,7 +123,7 @@ export class BlobService {
       return { sha256, size: b.size, chunkSize: b.chunkSize, chunks, received: Array.from({ length: chunks }, (_, i) => i), complete: true };
     });
     if (outcome === 'mismatch') throw apiError(422, 'validation', 'errors.blob.hashMismatch');
-    return outcome;
+    return accountId === undefined ? outcome : ((await this.status(sha256, accountId)) as BlobStatus);
   }
 
   async getChunk(sha256: string, idx: number): Promise<Buffer> {

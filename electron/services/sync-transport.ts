@@ -7,6 +7,7 @@ import { deleteRace, mergeField, TOMBSTONE_FIELD, unseen, type FieldHead } from 
 import { z } from 'zod';
 import { DIGEST_BUCKETS, DigestTree, differingBuckets, recordKey } from '#shared/sync/digest';
 import {
+  BLOB_HOLDER_PROOF_PREFIX,
   conflictRecord,
   digestResponse,
   pullResponse,
@@ -57,6 +58,8 @@ export interface BlobStatus {
   chunks: number;
   received: number[];
   complete: boolean;
+  /** Whether this laptop's account uploaded the bytes or proved it holds them (absent: the service does not say). */
+  held?: boolean;
 }
 
 /** Attachment bytes by content hash, in chunks (see server/routes/blobs.ts). */
@@ -66,6 +69,8 @@ export interface BlobTransport {
   begin(sha256: string, size: number): Promise<BlobStatus>;
   putChunk(sha256: string, idx: number, data: Buffer): Promise<void>;
   complete(sha256: string): Promise<BlobStatus>;
+  /** Proves this laptop holds the bytes another account uploaded (`proof`: see BLOB_HOLDER_PROOF_PREFIX). */
+  prove(sha256: string, proof: string): Promise<BlobStatus>;
   getChunk(sha256: string, idx: number): Promise<Buffer>;
 }
 
@@ -90,6 +95,9 @@ export interface HttpTransportOptions {
   fetch?: typeof fetch;
   timeoutMs?: number;
 }
+
+/** The proof that a laptop holds a file's bytes (not only knows its hash): see BLOB_HOLDER_PROOF_PREFIX. */
+export const holderProof = (bytes: Buffer): string => crypto.createHash('sha256').update(BLOB_HOLDER_PROOF_PREFIX).update(bytes).digest('hex');
 
 export function httpTransport(opts: HttpTransportOptions): SyncTransport {
   const f = opts.fetch ?? fetch;
@@ -149,6 +157,9 @@ export function httpTransport(opts: HttpTransportOptions): SyncTransport {
     },
     async complete(sha256) {
       return (await request('POST', `/api/blobs/${sha256}/complete`, {})) as BlobStatus;
+    },
+    async prove(sha256, proof) {
+      return (await request('POST', `/api/blobs/${sha256}/holders`, { proof })) as BlobStatus;
     },
     async getChunk(sha256, idx) {
       const res = await raw('GET', `/api/blobs/${sha256}/chunks/${idx}`);
@@ -358,6 +369,13 @@ export class MemoryServer {
           return Promise.reject(new TransportError('HTTP 422 hash mismatch', false, 422));
         }
         b.complete = true;
+        return Promise.resolve(this.blobStatus(sha) as BlobStatus);
+      },
+      prove: (sha, proof) => {
+        const b = this.blobStore.get(sha);
+        if (!b?.complete) return Promise.reject(new TransportError('HTTP 409 incomplete', false, 409));
+        const whole = Buffer.concat([...b.chunks.entries()].sort(([x], [y]) => x - y).map(([, c]) => c));
+        if (holderProof(whole) !== proof) return Promise.reject(new TransportError('HTTP 422 proof mismatch', false, 422));
         return Promise.resolve(this.blobStatus(sha) as BlobStatus);
       },
       getChunk: (sha, idx) => {

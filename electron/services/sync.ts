@@ -16,7 +16,7 @@ import { MAX_PULL_OPS, MAX_PUSH_BYTES, MAX_PUSH_OPS, PURGE_FIELD, type ChangeOp,
 import type { Logger } from './logger.ts';
 import type { MutationLayer, SqlValue, Tx } from './mutations.ts';
 import { ATTACHMENT_IN_USE, type AttachmentStore } from './attachments.ts';
-import { TransportError, type BlobTransport, type SyncTransport } from './sync-transport.ts';
+import { holderProof, TransportError, type BlobTransport, type SyncTransport } from './sync-transport.ts';
 
 const CURSOR_KEY = 'sync_cursor';
 const LAST_SYNC_KEY = 'sync_last_success';
@@ -135,7 +135,8 @@ export class SyncService {
 
   /**
    * Sends the bytes of attachments the server does not hold: only the chunks it lacks (an interrupted
-   * upload resumes), then asks it to check the hash. A blob the server holds complete is never sent again.
+   * upload resumes), then asks it to check the hash. A blob the server holds complete is never sent again;
+   * if another account sent it, this laptop proves it holds the bytes instead.
    */
   async uploadBlobs(t: BlobTransport): Promise<number> {
     if (!this.files) return 0;
@@ -157,6 +158,9 @@ export class SyncService {
           }
           sent++;
         }
+        // The same bytes came from another account first (the same file added on a laptop of another pair):
+        // naming them in a record needs proof that this laptop holds them, not only their hash.
+        if (s.held === false) await t.prove(sha, holderProof(bytes));
         break;
       }
       mark.run(sha, new Date(this.now()).toISOString());

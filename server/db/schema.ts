@@ -321,3 +321,22 @@ export const blobChunks = pgTable(
   },
   (t) => [primaryKey({ columns: [t.sha256, t.idx] })],
 );
+
+/**
+ * Accounts that proved they hold a blob's bytes without having uploaded them (a file added independently on a
+ * laptop of another pair, with identical bytes): like its uploader, such an account may name the hash in a
+ * record of its own. The proof is a digest of the bytes the hash alone does not give (BLOB_HOLDER_PROOF).
+ */
+export const blobHolders = pgTable(
+  'blob_holders',
+  {
+    sha256: text('sha256')
+      .notNull()
+      .references(() => blobs.sha256, { onDelete: 'cascade' }),
+    accountId: text('account_id')
+      .notNull()
+      .references(() => users.id),
+    provenAt: ts('proven_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.sha256, t.accountId] })],
+);

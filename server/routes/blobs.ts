@@ -1,7 +1,8 @@
 /**
  * Attachment bytes by content hash: announce (size), upload chunks (raw bytes), complete (the server checks
- * the hash), status (which chunks it holds: resume from there), download chunks (only for those who may read a
- * record that refers to the bytes). Enrolled devices only.
+ * the hash), status (which chunks it holds: resume from there, and whether the caller's account holds the bytes),
+ * prove holding bytes another account uploaded, download chunks (only for those who may read a record that
+ * refers to the bytes). Enrolled devices only.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
@@ -13,6 +14,7 @@ import { parse } from '../validation.ts';
 const hashParams = z.strictObject({ sha256: z.string().regex(/^[0-9a-f]{64}$/, { error: 'validation.sha256' }) });
 const chunkParams = hashParams.extend({ idx: z.preprocess((v) => (typeof v === 'string' && /^\d{1,6}$/.test(v) ? Number(v) : v), z.number().int().min(0)) });
 const beginBody = z.strictObject({ size: z.number().int().min(1) });
+const proofBody = z.strictObject({ proof: z.string().regex(/^[0-9a-f]{64}$/, { error: 'validation.sha256' }) });
 
 export function blobRoutes(app: FastifyInstance, ctx: ServerContext, blobs: BlobService): void {
   const config = { rateLimit: { max: ctx.rateLimits.blobs, timeWindow: ctx.rateLimits.windowMs } };
@@ -26,9 +28,9 @@ export function blobRoutes(app: FastifyInstance, ctx: ServerContext, blobs: Blob
   app.addContentTypeParser('application/octet-stream', { parseAs: 'buffer', bodyLimit: CHUNK_SIZE + 1024 }, (_request, body, done) => done(null, body));
 
   app.get('/api/blobs/:sha256', { config }, async (request) => {
-    await device(request);
+    const p = await device(request);
     const { sha256 } = parse(hashParams, request.params);
-    const s = await blobs.status(sha256);
+    const s = await blobs.status(sha256, p.userId);
     if (!s) throw apiError(404, 'not_found', 'errors.notFound', { params: { entity: 'blob' } });
     return s;
   });
@@ -49,10 +51,20 @@ export function blobRoutes(app: FastifyInstance, ctx: ServerContext, blobs: Blob
   });
 
   app.post('/api/blobs/:sha256/complete', { config }, async (request) => {
-    await device(request);
+    const p = await device(request);
     const { sha256 } = parse(hashParams, request.params);
-    const s = await blobs.complete(sha256);
+    const s = await blobs.complete(sha256, p.userId);
     request.log.info({ sha256, size: s.size }, 'blob complete');
+    return s;
+  });
+
+  // A laptop holding bytes it did not upload (the same file added independently) proves it: see BLOB_HOLDER_PROOF_PREFIX.
+  app.post('/api/blobs/:sha256/holders', { config }, async (request) => {
+    const p = await device(request);
+    const { sha256 } = parse(hashParams, request.params);
+    const { proof } = parse(proofBody, request.body);
+    const s = await blobs.prove(sha256, p.userId, proof);
+    request.log.info({ sha256, userId: p.userId }, 'blob holder proved');
     return s;
   });
 

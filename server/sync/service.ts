@@ -17,7 +17,7 @@ import type { ChangeOp, ConflictRecord, PushResponse, ServerOp } from '#shared/s
 import { ATTACHMENT_REFERENCES, FILE_HASH_REFERENCES, scopeField } from '#shared/sync/scope';
 import type { Principal } from '../auth/service.ts';
 import type { Db } from '../db/index.ts';
-import { blobs, devices, syncConflicts, syncFields, syncOps, syncRecords, users } from '../db/schema.ts';
+import { blobHolders, blobs, devices, syncConflicts, syncFields, syncOps, syncRecords, users } from '../db/schema.ts';
 import { canAccessOrg, canRead, canWrite, canWriteField, isWriter, parseJsonString, parseKind, policyOf, type Actor, type OrgFacts, type RecordFacts } from './authorize.ts';
 import { isLockValue, LOCK_FIELD_NAMES, LOCK_FIELDS, LOCKED_WITH_PARENT } from './locks.ts';
 import { checkSignature, isSignedLock } from './signing.ts';
@@ -768,7 +768,7 @@ export class SyncService {
    * Of these content hashes, the ones the actor may name in a record (a file's description, a certificate's
    * PDF): naming a hash makes its bytes downloadable through that record, so knowing it is not enough. Allowed:
    * a hash the service holds no bytes of yet (they come with the author's next upload), bytes the actor
-   * uploaded, bytes no record names (a service restored from a backup lost the records, and a colleague's
+   * uploaded or proved it holds (the same file added on a laptop of another pair), bytes no record names (a service restored from a backup lost the records, and a colleague's
    * laptop sent the bytes again first), and bytes a record the actor may already read names.
    */
   private async nameableHashes(q: Q, actor: Actor, hashes: ReadonlySet<string>): Promise<Set<string>> {
@@ -779,11 +779,19 @@ export class SyncService {
       sql`select sha256, uploaded_by as "uploadedBy" from ${blobs} where ${anyOf(blobs.sha256, [...hashes])}`,
     );
     const uploader = new Map(held.map((b) => [b.sha256, b.uploadedBy]));
+    const proven = new Set(
+      (
+        await q
+          .select({ sha256: blobHolders.sha256 })
+          .from(blobHolders)
+          .where(and(eq(blobHolders.accountId, actor.accountId), anyOf(blobHolders.sha256, [...hashes])))
+      ).map((r) => r.sha256),
+    );
     const values = sql`(select to_json(h)::text from json_array_elements_text(${list}::json) as x(h))`;
     const named = new Set((await jsonRows<{ value: string }>(q, fieldsHolding(HASH_FIELDS, values))).map((r) => parseJsonString(r.value)));
     const ok = new Set<string>();
     for (const h of hashes) {
-      if (!uploader.has(h) || uploader.get(h) === actor.accountId || !named.has(h) || (await this.readsHash(q, actor, h))) ok.add(h);
+      if (!uploader.has(h) || uploader.get(h) === actor.accountId || proven.has(h) || !named.has(h) || (await this.readsHash(q, actor, h))) ok.add(h);
     }
     return ok;
   }

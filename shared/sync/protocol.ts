@@ -64,6 +64,13 @@ export type PushResponse = z.infer<typeof pushResponse>;
 
 /** Ops per pull page (a page is applied in one local transaction). */
 export const MAX_PULL_OPS = 5000;
+
+/**
+ * A laptop that holds a file's bytes it did not upload (the same file added on a laptop of another pair) proves
+ * it with sha256(BLOB_HOLDER_PROOF_PREFIX ‖ bytes) in hex: the content hash alone does not give this digest, so
+ * knowing a hash is not enough to name the file in a record (server/blobs.ts).
+ */
+export const BLOB_HOLDER_PROOF_PREFIX = 'dx-mentor blob holder\u0000';
 export const pullRequest = z.object({ after: z.number().int().min(0), limit: z.number().int().min(1).max(MAX_PULL_OPS).default(MAX_PULL_OPS) });
 
 /** A server-stamped op: what pull returns. */

@@ -2,7 +2,8 @@ import crypto from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServerDatabase } from '../../server/db/index.ts';
-import { httpTransport, TransportError, type BlobTransport } from '../../electron/services/sync-transport.ts';
+import { holderProof, httpTransport, TransportError, type BlobTransport } from '../../electron/services/sync-transport.ts';
+import { blobHolders } from '../../server/db/schema.ts';
 import { companyData, openApp, useCleanup, type TestApp } from '../integration/fixtures.ts';
 import { uuidv7 } from 'uuidv7';
 import { ADMIN, BACKENDS, call, createUser, enrolDevice, login, startServer, TestClock } from './helpers.ts';
@@ -150,6 +151,66 @@ describe.each(BACKENDS)('attachments by content hash ($name)', (backend) => {
     // A hash is no place for a long value: such an op is refused, and nothing else of the batch suffers.
     const r = await mentorA.push([mentorA.op('attachments', attachment, 'sha256', 'f'.repeat(200)), mentorA.op('visits', visit, 'place', '사무실')]);
     expect(r.body.results.map((x) => x.status)).toEqual(['rejected', 'accepted']);
+  });
+
+  it('the same file added independently in two pairs: the second proves it holds the bytes, and only then may name them', async () => {
+    const world = await buildWorld(app, adminToken, await adminUserId(app, adminToken));
+    const { mentorA, mentorC, ids } = world;
+    const photo = crypto.randomBytes(1500);
+    const h = sha(photo);
+    await uploadWhole(mentorA.token, photo);
+    const visitA = uuidv7();
+    const fileA = uuidv7();
+    await mentorA.pushOk([
+      ...mentorA.record('visits', visitA, { org_id: ids.c1, visited_on: '2027-03-10', place: '공장', purpose: 'assessment' }),
+      ...mentorA.record('attachments', fileA, { sha256: h, mime: 'image/png', size: photo.length, file_name: 'a.png' }),
+      ...mentorA.record('visit_photos', uuidv7(), { visit_id: visitA, attachment_id: fileA }),
+    ]);
+    // Pair 2's laptop finds the bytes on the service already, sent by another account.
+    expect(await blobs(mentorA.token).status(h)).toMatchObject({ complete: true, held: true });
+    expect(await blobs(mentorC.token).status(h)).toMatchObject({ complete: true, held: false });
+    // A proof made without the bytes (from the hash alone) is refused with a message, and records nothing.
+    await expect(blobs(mentorC.token).prove(h, holderProof(Buffer.from(h)))).rejects.toMatchObject({ status: 422 });
+    const wrong = await call<{ messageKey: string }>(app, 'POST', `/api/blobs/${h}/holders`, { token: mentorC.token, body: { proof: holderProof(crypto.randomBytes(1500)) } });
+    expect([wrong.status, wrong.body.messageKey]).toEqual([422, 'errors.blob.proofMismatch']);
+    const malformed = await call<{ messageKey: string }>(app, 'POST', `/api/blobs/${h}/holders`, { token: mentorC.token, body: { proof: 'x' } });
+    expect(malformed.status).toBe(400);
+    expect(await database.db.select().from(blobHolders)).toEqual([]);
+    const visitC = uuidv7();
+    await mentorC.pushOk(mentorC.record('visits', visitC, { org_id: ids.c2, visited_on: '2027-03-11', place: '공장', purpose: 'assessment' }));
+    const unproven = await mentorC.push(mentorC.record('attachments', uuidv7(), { sha256: h, mime: 'image/png', size: photo.length, file_name: 'c.png' }));
+    expect(unproven.body.results.every((x) => x.status === 'rejected' && x.messageKey === 'errors.sync.fileForbidden')).toBe(true);
+    // With the bytes, the proof stands: pair 2's record of its own photo is accepted and its laptops get the bytes.
+    expect(await blobs(mentorC.token).prove(h, holderProof(photo))).toMatchObject({ complete: true, held: true });
+    expect(await blobs(mentorC.token).status(h)).toMatchObject({ held: true });
+    const fileC = uuidv7();
+    await mentorC.pushOk([
+      ...mentorC.record('attachments', fileC, { sha256: h, mime: 'image/png', size: photo.length, file_name: 'c.png' }),
+      ...mentorC.record('visit_photos', uuidv7(), { visit_id: visitC, attachment_id: fileC }),
+    ]);
+    expect((await blobs(mentorC.token).getChunk(h, 0)).equals(photo)).toBe(true);
+    // Pair 1's description stays out of pair 2's reach: it may not be changed by them.
+    const edit = await mentorC.push([mentorC.op('attachments', fileA, 'file_name', 'mine.png')]);
+    expect(edit.body.results.map((x) => x.status)).toEqual(['rejected']);
+  });
+
+  it('a laptop whose file another account sent first proves it holds the bytes while syncing', async () => {
+    const a: TestApp = openApp();
+    const c: TestApp = openApp();
+    const png = crypto.randomBytes(200 * 1024);
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]).copy(png);
+    for (const app of [a, c]) {
+      const { id: companyId } = await app.ok('companies.create', companyData({ name: '같은사진정밀' }));
+      const { id: visitId } = await app.ok('visits.create', { companyId, visitedOn: '2026-11-20', place: '공장', purpose: 'assessment', attendees: [], notes: '' });
+      await app.ok('visits.addPhoto', { visitId, fileName: 'same.png', data: png.toString('base64') });
+    }
+    expect((await a.services.sync.syncOnce(transport(devices[0]!.token))).rejected).toBe(0);
+    const before = await database.db.select().from(blobHolders);
+    expect((await c.services.sync.syncOnce(transport(devices[1]!.token))).rejected).toBe(0);
+    const added = (await database.db.select().from(blobHolders)).filter((x) => !before.some((y) => y.sha256 === x.sha256 && y.accountId === x.accountId));
+    expect(added.map((x) => x.sha256)).toEqual([sha(png)]);
+    expect(await blobs(devices[1]!.token).status(sha(png))).toMatchObject({ held: true });
+    expect(c.services.sync.status()).toMatchObject({ pending: 0, filesToSend: 0 });
   });
 
   it('a photo taken on one laptop arrives on another through the service, records and bytes', async () => {

@@ -36,6 +36,7 @@ export class FlakyTransport implements SyncTransport {
       status: (sha) => b.status(sha),
       begin: (sha, size) => b.begin(sha, size),
       complete: (sha) => b.complete(sha),
+      prove: (sha, proof) => b.prove(sha, proof),
       getChunk: (sha, idx) => b.getChunk(sha, idx),
       putChunk: async (sha, idx, data) => {
         if (this.dropAfterChunks !== null && this.chunkPuts.length >= this.dropAfterChunks) {
