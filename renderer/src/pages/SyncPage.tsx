@@ -5,7 +5,7 @@
 import { Alert, Badge, Button, Card, Group, Modal, SimpleGrid, Stack, Table, Text, TextInput, Textarea, Title } from '@mantine/core';
 import { IconAlertTriangle, IconCloudCheck, IconInfoCircle, IconRefresh } from '@tabler/icons-react';
 import { useQueryClient } from '@tanstack/react-query';
-import { useEffect, useState } from 'react';
+import { useEffect, useState, useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import type { OpOutput } from '#shared/contract/index';
@@ -69,6 +69,17 @@ function Company({ r }: { r: { companyName: string | null; link: string | null; 
 /** How many refused changes the user has seen listed here: the header says when more have come since. */
 const REJECTED_SEEN_KEY = 'dx.sync.rejectedSeen';
 const rejectedSeen = (): number => Number(window.localStorage.getItem(REJECTED_SEEN_KEY) ?? 0) || 0;
+/** Who shows the count (the header): told when it changes, since its own data does not (it is the same status). */
+const seenListeners = new Set<() => void>();
+const subscribeRejectedSeen = (listener: () => void) => {
+  seenListeners.add(listener);
+  return () => void seenListeners.delete(listener);
+};
+const markRejectedSeen = (count: number) => {
+  if (count === rejectedSeen()) return;
+  window.localStorage.setItem(REJECTED_SEEN_KEY, String(count));
+  for (const listener of seenListeners) listener();
+};
 
 export function SyncPage() {
   const { t, i18n } = useTranslation('sync');
@@ -84,7 +95,7 @@ export function SyncPage() {
   const s = status.data;
   const refusedCount = s?.rejected;
   useEffect(() => {
-    if (refusedCount !== undefined) window.localStorage.setItem(REJECTED_SEEN_KEY, String(refusedCount));
+    if (refusedCount !== undefined) markRejectedSeen(refusedCount);
   }, [refusedCount]);
   if (status.error) return <ErrorAlert error={status.error} />;
   if (!s) return null;
@@ -403,11 +414,12 @@ function ConflictTable({ rows }: { rows: Conflict[] }) {
 export function SyncIndicator() {
   const { t, i18n } = useTranslation('sync');
   const status = useOp('sync.status', {}, { refetchInterval: 5000 });
+  const seen = useSyncExternalStore(subscribeRejectedSeen, rejectedSeen);
   const s = status.data;
   if (!s?.connected) return null;
   const lang = i18n.language;
   // Changes refused since the user last looked at the sync page (they are undone here: the form changed back).
-  const refused = Math.max(0, s.rejected - rejectedSeen());
+  const refused = Math.max(0, s.rejected - seen);
   const label =
     s.openConflicts > 0
       ? t('badgeConflicts', { count: s.openConflicts, formatted: formatNumber(s.openConflicts, lang) })
