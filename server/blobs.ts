@@ -9,6 +9,7 @@ import { BLOB_HOLDER_PROOF_PREFIX } from '#shared/sync/protocol';
 import type { Db } from './db/index.ts';
 import { blobChunks, blobHolders, blobs } from './db/schema.ts';
 import { apiError } from './errors.ts';
+import { anyOf } from './sync/sql.ts';
 
 /** 1 MiB chunks: a phone photo is a handful of requests; a dropped connection loses at most one chunk. */
 export const CHUNK_SIZE = 1024 * 1024;
@@ -29,6 +30,16 @@ export interface BlobStatus {
 
 const chunkCount = (size: number, chunkSize: number) => Math.max(1, Math.ceil(size / chunkSize));
 
+/** Of these hashes, those whose bytes the account proved it holds (not those it uploaded: see `uploader`). */
+export async function provenHolder(q: Pick<Db, 'select'>, accountId: string, hashes: readonly string[]): Promise<Set<string>> {
+  if (hashes.length === 0) return new Set();
+  const rows = await q
+    .select({ sha256: blobHolders.sha256 })
+    .from(blobHolders)
+    .where(and(eq(blobHolders.accountId, accountId), anyOf(blobHolders.sha256, hashes)));
+  return new Set(rows.map((r) => r.sha256));
+}
+
 export class BlobService {
   constructor(
     private readonly db: Db,
@@ -47,18 +58,8 @@ export class BlobService {
     if (!b) return null;
     const got = await this.db.select({ idx: blobChunks.idx }).from(blobChunks).where(eq(blobChunks.sha256, sha256)).orderBy(asc(blobChunks.idx));
     const s: BlobStatus = { sha256, size: b.size, chunkSize: b.chunkSize, chunks: chunkCount(b.size, b.chunkSize), received: got.map((g) => g.idx), complete: b.complete };
-    if (accountId !== undefined) s.held = b.uploadedBy === accountId || (await this.holders(accountId, [sha256])).size > 0;
+    if (accountId !== undefined) s.held = b.uploadedBy === accountId || (await provenHolder(this.db, accountId, [sha256])).size > 0;
     return s;
-  }
-
-  /** Of these hashes, those whose bytes the account proved it holds (not those it uploaded: see `uploader`). */
-  async holders(accountId: string, hashes: readonly string[]): Promise<Set<string>> {
-    if (hashes.length === 0) return new Set();
-    const rows = await this.db
-      .select({ sha256: blobHolders.sha256 })
-      .from(blobHolders)
-      .where(and(eq(blobHolders.accountId, accountId), inArray(blobHolders.sha256, [...hashes])));
-    return new Set(rows.map((r) => r.sha256));
   }
 
   /**

@@ -339,6 +339,11 @@ export class MemoryServer {
   readonly blobStore = new Map<string, { size: number; chunks: Map<number, Buffer>; complete: boolean }>();
   static readonly CHUNK = 64 * 1024;
 
+  /** A blob's bytes as its chunks hold them, in order. */
+  private whole(b: { chunks: Map<number, Buffer> }): Buffer {
+    return Buffer.concat([...b.chunks.entries()].sort(([x], [y]) => x - y).map(([, c]) => c));
+  }
+
   private blobStatus(sha256: string): BlobStatus | null {
     const b = this.blobStore.get(sha256);
     if (!b) return null;
@@ -363,8 +368,7 @@ export class MemoryServer {
         if (!b) return Promise.reject(new TransportError('HTTP 404', false, 404));
         const s = this.blobStatus(sha) as BlobStatus;
         if (s.received.length !== s.chunks) return Promise.reject(new TransportError('HTTP 409 incomplete', false, 409));
-        const whole = Buffer.concat([...b.chunks.entries()].sort(([x], [y]) => x - y).map(([, c]) => c));
-        if (crypto.createHash('sha256').update(whole).digest('hex') !== sha) {
+        if (crypto.createHash('sha256').update(this.whole(b)).digest('hex') !== sha) {
           b.chunks.clear();
           return Promise.reject(new TransportError('HTTP 422 hash mismatch', false, 422));
         }
@@ -374,8 +378,7 @@ export class MemoryServer {
       prove: (sha, proof) => {
         const b = this.blobStore.get(sha);
         if (!b?.complete) return Promise.reject(new TransportError('HTTP 409 incomplete', false, 409));
-        const whole = Buffer.concat([...b.chunks.entries()].sort(([x], [y]) => x - y).map(([, c]) => c));
-        if (holderProof(whole) !== proof) return Promise.reject(new TransportError('HTTP 422 proof mismatch', false, 422));
+        if (holderProof(this.whole(b)) !== proof) return Promise.reject(new TransportError('HTTP 422 proof mismatch', false, 422));
         return Promise.resolve(this.blobStatus(sha) as BlobStatus);
       },
       getChunk: (sha, idx) => {

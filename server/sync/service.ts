@@ -16,8 +16,9 @@ import { parseHlc } from '#shared/sync/hlc';
 import type { ChangeOp, ConflictRecord, PushResponse, ServerOp } from '#shared/sync/protocol';
 import { ATTACHMENT_REFERENCES, FILE_HASH_REFERENCES, scopeField } from '#shared/sync/scope';
 import type { Principal } from '../auth/service.ts';
+import { provenHolder } from '../blobs.ts';
 import type { Db } from '../db/index.ts';
-import { blobHolders, blobs, devices, syncConflicts, syncFields, syncOps, syncRecords, users } from '../db/schema.ts';
+import { blobs, devices, syncConflicts, syncFields, syncOps, syncRecords, users } from '../db/schema.ts';
 import { canAccessOrg, canRead, canWrite, canWriteField, isWriter, parseJsonString, parseKind, policyOf, type Actor, type OrgFacts, type RecordFacts } from './authorize.ts';
 import { isLockValue, LOCK_FIELD_NAMES, LOCK_FIELDS, LOCKED_WITH_PARENT } from './locks.ts';
 import { checkSignature, isSignedLock } from './signing.ts';
@@ -300,8 +301,8 @@ export class SyncService {
       const parentTbl = LOCKED_WITH_PARENT[row.tbl];
       if (parentTbl) {
         const parentId = known.get(k)?.parentRowId ?? parseJsonString(scopeValue(row));
-        const pk = parentId ? key(parentTbl, parentId) : null;
-        if (parentId && pk && (known.has(pk) || !rows.has(pk))) lockKeys.set(key(parentTbl, parentId), { tbl: parentTbl, rowId: parentId });
+        // A parent new in this batch has no lock state yet either.
+        if (parentId && (known.has(key(parentTbl, parentId)) || !rows.has(key(parentTbl, parentId)))) lockKeys.set(key(parentTbl, parentId), { tbl: parentTbl, rowId: parentId });
       }
     }
     const locked = new Set<string>();
@@ -779,14 +780,7 @@ export class SyncService {
       sql`select sha256, uploaded_by as "uploadedBy" from ${blobs} where ${anyOf(blobs.sha256, [...hashes])}`,
     );
     const uploader = new Map(held.map((b) => [b.sha256, b.uploadedBy]));
-    const proven = new Set(
-      (
-        await q
-          .select({ sha256: blobHolders.sha256 })
-          .from(blobHolders)
-          .where(and(eq(blobHolders.accountId, actor.accountId), anyOf(blobHolders.sha256, [...hashes])))
-      ).map((r) => r.sha256),
-    );
+    const proven = await provenHolder(q, actor.accountId, [...hashes]);
     const values = sql`(select to_json(h)::text from json_array_elements_text(${list}::json) as x(h))`;
     const named = new Set((await jsonRows<{ value: string }>(q, fieldsHolding(HASH_FIELDS, values))).map((r) => parseJsonString(r.value)));
     const ok = new Set<string>();

@@ -7,7 +7,7 @@ import { blobHolders } from '../../server/db/schema.ts';
 import { companyData, openApp, useCleanup, type TestApp } from '../integration/fixtures.ts';
 import { uuidv7 } from 'uuidv7';
 import { ADMIN, BACKENDS, call, createUser, enrolDevice, login, startServer, TestClock } from './helpers.ts';
-import { adminUserId, buildWorld } from './sync-helpers.ts';
+import { adminUserId, buildWorld, type Laptop } from './sync-helpers.ts';
 
 useCleanup();
 
@@ -30,6 +30,19 @@ describe.each(BACKENDS)('attachments by content hash ($name)', (backend) => {
     await t.begin(sha(bytes), bytes.length);
     await t.putChunk(sha(bytes), 0, bytes);
     await t.complete(sha(bytes));
+  };
+
+  /** Uploads a photo as `mentor` and records it on a new visit to `orgId`: the visit's and the file's ids. */
+  const photographedVisit = async (mentor: Laptop, orgId: string, photo: Buffer, fileName: string) => {
+    await uploadWhole(mentor.token, photo);
+    const visit = uuidv7();
+    const file = uuidv7();
+    await mentor.pushOk([
+      ...mentor.record('visits', visit, { org_id: orgId, visited_on: '2027-03-10', place: '공장', purpose: 'assessment' }),
+      ...mentor.record('attachments', file, { sha256: sha(photo), mime: 'image/png', size: photo.length, file_name: fileName }),
+      ...mentor.record('visit_photos', uuidv7(), { visit_id: visit, attachment_id: file }),
+    ]);
+    return { visit, file };
   };
 
   beforeAll(async () => {
@@ -98,14 +111,7 @@ describe.each(BACKENDS)('attachments by content hash ($name)', (backend) => {
     const photo = crypto.randomBytes(1000);
     const h = sha(photo);
     // Mentor A uploads a photo of a visit to company c1 (pair 1's) and records it.
-    await uploadWhole(mentorA.token, photo);
-    const visit = uuidv7();
-    const attachment = uuidv7();
-    await mentorA.pushOk([
-      ...mentorA.record('visits', visit, { org_id: ids.c1, visited_on: '2027-03-10', place: '공장', purpose: 'assessment' }),
-      ...mentorA.record('attachments', attachment, { sha256: h, mime: 'image/png', size: photo.length, file_name: 'line.png' }),
-      ...mentorA.record('visit_photos', uuidv7(), { visit_id: visit, attachment_id: attachment }),
-    ]);
+    const { visit, file: attachment } = await photographedVisit(mentorA, ids.c1, photo, 'line.png');
     // Pair 1's other mentor, the uploader and the office get it.
     for (const who of [mentorA, mentorB, admin]) expect((await blobs(who.token).getChunk(h, 0)).equals(photo)).toBe(true);
     // Pair 2's mentor and a supplier consultant, who may have learnt the hash elsewhere, get nothing.
@@ -158,14 +164,7 @@ describe.each(BACKENDS)('attachments by content hash ($name)', (backend) => {
     const { mentorA, mentorC, ids } = world;
     const photo = crypto.randomBytes(1500);
     const h = sha(photo);
-    await uploadWhole(mentorA.token, photo);
-    const visitA = uuidv7();
-    const fileA = uuidv7();
-    await mentorA.pushOk([
-      ...mentorA.record('visits', visitA, { org_id: ids.c1, visited_on: '2027-03-10', place: '공장', purpose: 'assessment' }),
-      ...mentorA.record('attachments', fileA, { sha256: h, mime: 'image/png', size: photo.length, file_name: 'a.png' }),
-      ...mentorA.record('visit_photos', uuidv7(), { visit_id: visitA, attachment_id: fileA }),
-    ]);
+    const { file: fileA } = await photographedVisit(mentorA, ids.c1, photo, 'a.png');
     // Pair 2's laptop finds the bytes on the service already, sent by another account.
     expect(await blobs(mentorA.token).status(h)).toMatchObject({ complete: true, held: true });
     expect(await blobs(mentorC.token).status(h)).toMatchObject({ complete: true, held: false });
