@@ -5,12 +5,17 @@ import { INVALID_BRN, VALID_BRN, createCompany, fillCompanyForm, save } from './
 
 /** Fails on any serious or critical axe violation, naming the rule and the elements. */
 async function expectAccessible(page: Page, screen: string) {
-  // Let data arrive and fading elements (the table's empty state) finish their transition before measuring contrast.
+  // Let data arrive and fading elements (a table's empty state) finish their transition before measuring contrast: a faded
+  // text fails contrast that the settled screen passes. networkidle alone does not do it: after a hash navigation it is already
+  // reached, so the list's data may still be on its way. Checked in one pass, again until it holds.
   await page.waitForLoadState('networkidle');
-  // Checked in one pass, again until it holds: an empty state may vanish between listing it and reading it (the rows arrived).
   const settled = () =>
-    page.evaluate(() => [...document.querySelectorAll('.mantine-datatable-empty-state')].every((e) => getComputedStyle(e).opacity === (e.hasAttribute('data-active') ? '1' : '0')));
-  await expect.poll(settled, { message: 'empty states finished fading' }).toBe(true);
+    page.evaluate(
+      () =>
+        document.getAnimations().every((a) => !(a instanceof CSSTransition) || a.playState !== 'running') &&
+        [...document.querySelectorAll('.mantine-datatable-empty-state')].every((e) => getComputedStyle(e).opacity === (e.hasAttribute('data-active') ? '1' : '0')),
+    );
+  await expect.poll(settled, { message: 'transitions finished' }).toBe(true);
   const results = await new AxeBuilder({ page }).analyze();
   const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   const report = bad.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => `${n.target.join(' ')} ${n.any[0]?.message ?? ''}`).slice(0, 5).join(' | ')}`);

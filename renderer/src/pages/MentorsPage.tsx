@@ -198,6 +198,7 @@ function PairsTab() {
         minHeight={pairs.data?.rows.length ? undefined : 300}
         noRecordsText={t('pair.empty')}
         records={pairs.data?.rows ?? []}
+        fetching={pairs.isFetching && !pairs.data}
         emptyState={<EmptyState title={t('pair.empty')} description={t('pair.emptyHint')} />}
         columns={[
           { accessor: 'processMentor', title: t('pair.processExpert') },
@@ -293,6 +294,7 @@ function MentorsTab() {
         minHeight={result.data?.rows.length ? undefined : 300}
         noRecordsText={t('mentor.empty')}
         records={result.data?.rows ?? []}
+        fetching={result.isFetching && !result.data}
         totalRecords={result.data?.total ?? 0}
         recordsPerPage={50}
         page={page}
