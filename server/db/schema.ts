@@ -237,12 +237,13 @@ export const syncRecords = pgTable(
     orgId: text('org_id'),
     /** The parent record's id for a record scoped through a parent (its table is in SYNC_POLICY). */
     parentRowId: text('parent_row_id'),
-    createdByAccount: text('created_by_account')
-      .notNull()
-      .references(() => users.id),
-    ownerAccount: text('owner_account')
-      .notNull()
-      .references(() => users.id),
+    /**
+     * Accounts, not foreign keys (as sync_ops.account_id): the creator is the authenticated caller whose row the
+     * push has just read, the owner that caller or the parent record's owner (accounts are disabled, never
+     * deleted). The two per-row checks were a tenth of storing a batch of new records on embedded PGlite.
+     */
+    createdByAccount: text('created_by_account').notNull(),
+    ownerAccount: text('owner_account').notNull(),
     createdSeq: bigint('created_seq', { mode: 'number' }).notNull(),
     /**
      * Set when the record, deleted and passed by every device, was purged: its ops and heads are gone and ops
