@@ -43,6 +43,8 @@ export interface ServerOptions {
 
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
+/** A device behind the purge and not seen for this long is reported (hourly) for an administrator to revoke. */
+const STALE_DEVICE_MS = 7 * 24 * 3600 * 1000;
 const internal: ApiErrorBody = { code: 'internal', messageKey: 'errors.internal' };
 
 /** Maps any error to the API's body; only our own errors and Fastify's 4xx keep their meaning. */
@@ -99,7 +101,10 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       purging = ctx.purger
         .purge()
         .then((r) => {
-          if (r.records > 0) app.log.info(r, 'sync: purged deleted records every device had passed');
+          if (r.records > 0) app.log.info({ horizon: r.horizon, records: r.records }, 'sync: purged deleted records every device had passed');
+          // A laptop lost or put away without being revoked holds every purge back: say which, once it has been away a week.
+          const away = r.waitingFor.filter((d) => now().getTime() - Date.parse(d.lastSeenAt ?? d.enrolledAt) > STALE_DEVICE_MS);
+          if (away.length > 0) app.log.warn({ waiting: r.waiting, devices: away }, 'sync: deleted records wait for devices not seen for a week (revoke the ones that are gone)');
         })
         .catch((err: unknown) => app.log.error({ err }, 'sync: tombstone purge failed'))
         .finally(() => (purging = null));

@@ -5,6 +5,9 @@
  * (field PURGE_FIELD) takes their place in the log: laptops that pull it remove the record too, and the
  * service refuses later ops for it (they would bring a deleted record back half-made).
  *
+ * A purge also reports what still waits for devices and which live devices those are (the administrator
+ * revokes a laptop that was lost or put away, which otherwise holds every purge back).
+ *
  * A record is kept while it has an open conflict (someone may still restore it) or child records that are not
  * purged (those go first, then it in a later round). Archives people restore and rows with content-made ids
  * are never purged (NEVER_PURGED).
@@ -28,6 +31,13 @@ export interface PurgeResult {
   /** Every live device had applied the log up to here. */
   horizon: number;
   records: number;
+  /** Deleted records that must wait: some live device has not applied the log past their delete yet. */
+  waiting: number;
+  /**
+   * The live devices those records wait for (behind the newest waiting delete), least advanced first: a laptop
+   * lost or put away without being revoked holds every purge back, and this says which one to revoke.
+   */
+  waitingFor: { deviceId: string; name: string; userId: string; appliedSeq: number | null; enrolledAt: string; lastSeenAt: string | null }[];
 }
 
 export class TombstonePurger {
@@ -55,7 +65,35 @@ export class TombstonePurger {
       }
     }
     await this.db.insert(syncPurges).values({ horizon, records, ranAt: this.now() });
-    return { horizon, records };
+    return { horizon, records, ...(await this.waiting(horizon)) };
+  }
+
+  /** What is left deleted but not purgeable for the devices' sake, and the devices behind it. */
+  private async waiting(horizon: number): Promise<Pick<PurgeResult, 'waiting' | 'waitingFor'>> {
+    const found: unknown = await this.db.execute(sql`
+      select count(*)::int as n, max(d.seq) as newest
+      from sync_records r
+      join sync_fields d on d.tbl = r.tbl and d.row_id = r.row_id and d.field = ${TOMBSTONE_FIELD}
+      where r.purged_seq is null and d.value is not null and d.value <> 'null' and d.seq > ${horizon}
+        and r.tbl not in (select json_array_elements_text(${JSON.stringify([...NEVER_PURGED])}::json))`);
+    const [w] = (found as { rows: { n: number; newest: string | number | null }[] }).rows;
+    if (!w || w.n === 0 || w.newest === null) return { waiting: 0, waitingFor: [] };
+    const behind: unknown = await this.db.execute(sql`
+      select id, name, user_id, applied_seq, created_at, last_seen_at from devices
+      where revoked_at is null and coalesce(applied_seq, 0) < ${Number(w.newest)}
+      order by coalesce(applied_seq, 0), created_at`);
+    const rows = (behind as { rows: { id: string; name: string; user_id: string; applied_seq: string | number | null; created_at: Date | string; last_seen_at: Date | string | null }[] }).rows;
+    return {
+      waiting: w.n,
+      waitingFor: rows.map((d) => ({
+        deviceId: d.id,
+        name: d.name,
+        userId: d.user_id,
+        appliedSeq: d.applied_seq === null ? null : Number(d.applied_seq),
+        enrolledAt: new Date(d.created_at).toISOString(),
+        lastSeenAt: d.last_seen_at === null ? null : new Date(d.last_seen_at).toISOString(),
+      })),
+    };
   }
 
   private async round(horizon: number): Promise<number> {

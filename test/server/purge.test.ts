@@ -6,10 +6,12 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Writable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { PURGE_FIELD } from '#shared/sync/protocol';
 import type { ServerDatabase } from '../../server/db/index.ts';
-import { syncFields, syncOps, syncRecords } from '../../server/db/schema.ts';
+import type { PurgeResult } from '../../server/sync/purge.ts';
+import { syncFields, syncOps, syncPurges, syncRecords } from '../../server/db/schema.ts';
 import { silentLogger } from '../../electron/services/logger.ts';
 import { DivergenceCheck } from '../../electron/services/sync-divergence.ts';
 import { httpTransport, type SyncTransport } from '../../electron/services/sync-transport.ts';
@@ -39,12 +41,12 @@ describe.each(BACKENDS)('purging deleted records every device has passed ($name)
     await dispose?.();
   });
 
-  const laptop = async (): Promise<{ app: TestApp; t: SyncTransport }> => {
-    const { token } = await enrolDevice(app, adminToken, userId);
-    return { app: openApp(), t: httpTransport({ baseUrl, token: () => Promise.resolve(token) }) };
+  const laptop = async (): Promise<{ app: TestApp; t: SyncTransport; deviceId: string }> => {
+    const { token, deviceId } = await enrolDevice(app, adminToken, userId);
+    return { app: openApp(), t: httpTransport({ baseUrl, token: () => Promise.resolve(token) }), deviceId };
   };
   const purge = async () => {
-    const r = await call<{ horizon: number; records: number }>(app, 'POST', '/api/admin/sync/purge', { token: adminToken });
+    const r = await call<PurgeResult>(app, 'POST', '/api/admin/sync/purge', { token: adminToken });
     expect(r.status).toBe(200);
     return r.body;
   };
@@ -75,9 +77,13 @@ describe.each(BACKENDS)('purging deleted records every device has passed ($name)
     await l1.app.ok('companies.update', { ...input, id: companyId, contacts: [] });
     await l1.app.ok('companies.archive', { id: archivedId });
     await sync(l1);
-    expect(await purge()).toMatchObject({ records: 0 });
+    // The administrator is told what waits and for which devices: the other laptop, and one that never pulled.
+    const held = await purge();
+    expect(held).toMatchObject({ records: 0, waiting: 1 });
+    expect(held.waitingFor.map((d) => d.deviceId)).toEqual(expect.arrayContaining([l2.deviceId, raw.deviceId]));
+    expect(held.waitingFor.find((d) => d.deviceId === raw.deviceId)).toMatchObject({ appliedSeq: null, name: '노트북', userId });
     await everyonePasses();
-    expect(await purge()).toMatchObject({ records: 1 });
+    expect(await purge()).toMatchObject({ records: 1, waiting: 0, waitingFor: [] });
     expect(await database.db.select().from(syncFields).where(eq(syncFields.rowId, contactId))).toEqual([]);
     expect((await database.db.select().from(syncOps).where(eq(syncOps.rowId, contactId))).map((o) => o.field)).toEqual([PURGE_FIELD]);
     expect((await database.db.select().from(syncRecords).where(eq(syncRecords.rowId, contactId)))[0]?.purgedSeq).toBeGreaterThan(0);
@@ -119,9 +125,56 @@ describe.each(BACKENDS)('purging deleted records every device has passed ($name)
     expect(r.status).toBe(200);
     expect(r.body.results[0]).toMatchObject({ status: 'rejected', reason: 'purged', messageKey: 'errors.sync.purged' });
     expect(await database.db.select().from(syncFields).where(eq(syncFields.rowId, visit))).toEqual([]);
-    // A device that has never pulled holds every later purge back.
-    await laptopFor(app, adminToken, userId);
-    expect(await purge()).toMatchObject({ horizon: 0, records: 0 });
+    // A device that has never pulled holds every later purge back; the purge names it, and revoking it lets the delete go.
+    const idle = await laptopFor(app, adminToken, userId);
+    const gone = '018f0000-0000-7000-8000-00000000a003';
+    await raw.pushOk(raw.record('visits', gone, { org_id: companyId, visited_on: '2027-03-07' }));
+    await raw.pushOk([raw.op('visits', gone, 'deleted_at', '2027-03-08T01:00:00.000Z')]);
+    await everyonePasses();
+    const waiting = await purge();
+    expect(waiting).toMatchObject({ horizon: 0, records: 0, waiting: 1 });
+    expect(waiting.waitingFor.map((d) => d.deviceId)).toEqual([idle.deviceId]);
+    expect((await call(app, 'POST', `/api/devices/${idle.deviceId}/revoke`, { token: adminToken })).status).toBe(200);
+    expect(await purge()).toMatchObject({ records: 1, waiting: 0, waitingFor: [] });
+  });
+
+  it('warns, from the hourly purge, about devices a delete waits for that have not been seen for a week', async () => {
+    const lines: { level: number; msg: string; devices?: { deviceId: string; appliedSeq: number | null }[] }[] = [];
+    const stream = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        for (const line of chunk.toString('utf8').split('\n')) if (line.trim()) lines.push(JSON.parse(line) as (typeof lines)[number]);
+        done();
+      },
+    });
+    const own = await backend.open();
+    const clock = new TestClock();
+    const server = await startServer(own.database, clock, { purgeIntervalMs: 20, logger: { level: 'warn', stream } });
+    try {
+      const token = await login(server, ADMIN.email, ADMIN.password);
+      const user = (await createUser(server, token, 'admin')).id;
+      const active = await laptopFor(server, token, user);
+      const idle = await laptopFor(server, token, user);
+      const org = '018f0000-0000-7000-8000-00000000b001';
+      const visit = '018f0000-0000-7000-8000-00000000b002';
+      await active.pushOk([...active.record('organizations', org, { kind: 'company', name: '대기정밀', region: '41' }), ...active.record('visits', visit, { org_id: org, visited_on: '2027-03-05' })]);
+      await active.pushOk([active.op('visits', visit, 'deleted_at', '2027-03-06T01:00:00.000Z')]);
+      await active.pullAll();
+      await active.pullAll();
+      const runs = async () => (await own.database.db.select().from(syncPurges)).length;
+      // Enrolled today: a few purges pass without a word.
+      const before = await runs();
+      await vi.waitFor(async () => expect(await runs()).toBeGreaterThan(before + 2));
+      expect(lines.filter((l) => l.level === 40)).toEqual([]);
+      // Eight days on, the idle laptop is named (the active one passed the delete).
+      clock.advance(8 * 86_400_000);
+      await vi.waitFor(() => expect(lines.filter((l) => l.level === 40)).not.toEqual([]));
+      const warning = lines.find((l) => l.level === 40);
+      expect(warning?.msg).toContain('revoke');
+      expect(warning?.devices?.map((d) => [d.deviceId, d.appliedSeq])).toEqual([[idle.deviceId, null]]);
+    } finally {
+      await server.close();
+      await own.dispose();
+    }
   });
 
   it('is for administrators only', async () => {
