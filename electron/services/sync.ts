@@ -9,7 +9,7 @@
 import type Database from 'better-sqlite3';
 import { AppError, notFound } from '#shared/contract/errors';
 import { mergeField, type FieldHead } from '#shared/sync/merge';
-import { SYNC_POLICY, scopeField } from '#shared/sync/scope';
+import { ATTACHMENT_REFERENCES, FILE_HASH_REFERENCES, SYNC_POLICY, scopeField } from '#shared/sync/scope';
 import { SIGNED_RECORDS } from '#shared/sync/signing';
 import { CLOCK_TOLERANCE_MS } from '#shared/sync/hlc';
 import { MAX_PULL_OPS, MAX_PUSH_BYTES, MAX_PUSH_OPS, PURGE_FIELD, type ChangeOp, type ConflictRecord, type PullResponse, type PushResponse, type ServerOp } from '#shared/sync/protocol';
@@ -200,8 +200,9 @@ export class SyncService {
 
   /** One full round: push everything pending, then pull until the server has nothing more. */
   async syncOnce(transport: SyncTransport): Promise<SyncResult> {
-    // Bytes first: a signature is accepted only when every photo it covers is on the service. If they cannot
-    // go now, the records still do; signatures wait for the next round.
+    // Bytes first: a signature is accepted only when every photo it covers is on the service, and a record may
+    // name bytes another account sent only once this laptop has proved it holds them. If bytes cannot go now,
+    // the other records still do; signatures and the records of the files not sent wait for the next round.
     const blobError: Error | null = transport.blobs
       ? await this.uploadBlobs(transport.blobs).then(
           () => null,
@@ -238,16 +239,17 @@ export class SyncService {
    * every op of that batch (and of the ones after it) pending. While a batch is on its way, the answers to the
    * previous one are recorded and the next one is read and made ready: the laptop's own work overlaps the round trip.
    */
-  async push(transport: SyncTransport, holdLocks = false): Promise<{ accepted: number; rejected: number }> {
+  async push(transport: SyncTransport, bytesMissing = false): Promise<{ accepted: number; rejected: number }> {
     const totals = { accepted: 0, rejected: 0 };
-    let batch = this.nextBatch(0, holdLocks);
+    const held = bytesMissing ? this.recordsAwaitingBytes() : null;
+    let batch = this.nextBatch(0, held);
     let ops = batch.map((r) => this.toOp(r));
     let answered: { batch: LogRow[]; response: PushResponse } | null = null;
     while (batch.length > 0) {
       const sending = transport.push(ops);
       await onItsWay(sending);
       if (answered) this.recordAnswers(answered.batch, answered.response, totals);
-      const next = this.nextBatch((batch[batch.length - 1] as LogRow).seq, holdLocks);
+      const next = this.nextBatch((batch[batch.length - 1] as LogRow).seq, held);
       ops = next.map((r) => this.toOp(r));
       answered = { batch, response: await sending };
       batch = next;
@@ -699,14 +701,15 @@ export class SyncService {
   /**
    * The next batch in log order, under the protocol's limits. A record's ops at the end of a batch are not
    * split from the rest of that record's run (a new record's scope field must reach the service with it).
-   * With `holdLocks`, signatures wait (their photos are not all on the service yet).
+   * With `held` (some bytes could not go), signatures wait (their photos are not all on the service yet), and
+   * so do the records awaiting those bytes (recordsAwaitingBytes).
    */
-  private nextBatch(after: number, holdLocks = false): LogRow[] {
+  private nextBatch(after: number, held: ReadonlySet<string> | null = null): LogRow[] {
     const rows = (
       this.sqlite
         .prepare('SELECT seq, op_id, tbl, row_id, field, value, hlc, device_id, user_id, base, seen_seq FROM change_log WHERE server_seq IS NULL AND rejected_reason IS NULL AND device_id = ? AND seq > ? ORDER BY seq LIMIT ?')
         .all(this.deviceId, after, MAX_PUSH_OPS + 1) as LogRow[]
-    ).filter((r) => !(holdLocks && SIGNED_RECORDS[r.tbl]?.lockField === r.field && r.value !== null));
+    ).filter((r) => !(held && ((SIGNED_RECORDS[r.tbl]?.lockField === r.field && r.value !== null) || held.has(`${r.tbl}\u0000${r.row_id}`))));
     // Keep the request under the size limit (a long text or a drawn signature can be large).
     let bytes = 0;
     let out: LogRow[] = [];
@@ -724,6 +727,39 @@ export class SyncService {
       if (start > 0) out = out.slice(0, start);
     }
     return out;
+  }
+
+  /**
+   * Records whose bytes this laptop has not got onto the service (an upload failed this round): the files'
+   * descriptions and the certificates naming them, the records showing those files, and the children of all
+   * of these. They wait for their bytes: sent first, a record naming bytes another account sent would be
+   * refused (this laptop's proof of holding them had not gone), and colleagues would get a photo without its
+   * file. Keys are table and id, as nextBatch filters.
+   */
+  private recordsAwaitingBytes(): Set<string> {
+    const held = new Set<string>();
+    const unsent = this.blobsToSend();
+    if (unsent.length === 0) return held;
+    const idsOf = (tbl: string) => [...held].filter((k) => k.startsWith(`${tbl}\u0000`)).map((k) => k.slice(tbl.length + 1));
+    /** Holds the records of `tbl` whose `column` is one of `values`; how many were new. */
+    const hold = (tbl: string, column: string, values: readonly string[]): number => {
+      if (values.length === 0) return 0;
+      const before = held.size;
+      const rows = this.sqlite.prepare(`SELECT id FROM "${tbl}" WHERE "${column}" IN (SELECT value FROM json_each(?))`).all(JSON.stringify(values)) as { id: string }[];
+      for (const r of rows) held.add(`${tbl}\u0000${r.id}`);
+      return held.size - before;
+    };
+    for (const ref of [{ tbl: 'attachments', column: 'sha256' }, ...FILE_HASH_REFERENCES]) hold(ref.tbl, ref.column, unsent);
+    const files = idsOf('attachments');
+    for (const ref of ATTACHMENT_REFERENCES) hold(ref.tbl, ref.column, files);
+    // Their children, which the service would refuse without their parent: until no more are found.
+    for (let grew = true; grew; ) {
+      grew = false;
+      for (const [tbl, { scope }] of Object.entries(SYNC_POLICY)) {
+        if (scope.kind === 'parent' && hold(tbl, scope.field, idsOf(scope.parent)) > 0) grew = true;
+      }
+    }
+    return held;
   }
 
   private toOp(r: LogRow): ChangeOp {

@@ -3,7 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServerDatabase } from '../../server/db/index.ts';
 import { holderProof, httpTransport, TransportError, type BlobTransport } from '../../electron/services/sync-transport.ts';
-import { blobHolders } from '../../server/db/schema.ts';
+import { and, eq } from 'drizzle-orm';
+import { blobHolders, syncRecords } from '../../server/db/schema.ts';
 import { companyData, openApp, useCleanup, type TestApp } from '../integration/fixtures.ts';
 import { uuidv7 } from 'uuidv7';
 import { ADMIN, BACKENDS, call, createUser, enrolDevice, login, startServer, TestClock } from './helpers.ts';
@@ -210,6 +211,32 @@ describe.each(BACKENDS)('attachments by content hash ($name)', (backend) => {
     expect(added.map((x) => x.sha256)).toEqual([sha(png)]);
     expect(await blobs(devices[1]!.token).status(sha(png))).toMatchObject({ held: true });
     expect(c.services.sync.status()).toMatchObject({ pending: 0, filesToSend: 0 });
+  });
+
+  it('a photo whose bytes cannot go waits with its records, and both go the next round', async () => {
+    const a: TestApp = openApp();
+    const png = crypto.randomBytes(100 * 1024);
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]).copy(png);
+    const { id: companyId } = await a.ok('companies.create', companyData({ name: '대기사진정밀' }));
+    const { id: visitId } = await a.ok('visits.create', { companyId, visitedOn: '2026-11-21', place: '공장', purpose: 'assessment', attendees: [], notes: '' });
+    await a.ok('visits.addPhoto', { visitId, fileName: 'waiting.png', data: png.toString('base64') });
+    const photoId = (await a.ok('visits.photos', { visitId })).rows[0]!.id;
+    const fileId = (a.sqlite.prepare('SELECT attachment_id AS id FROM visit_photos WHERE id = ?').get(photoId) as { id: string }).id;
+    // The network carries records but drops the photo's bytes.
+    const working = transport(devices[0]!.token);
+    const blobsDown: BlobTransport = { ...(working.blobs as BlobTransport), putChunk: () => Promise.reject(new TransportError('connection reset', true)) };
+    await expect(a.services.sync.syncOnce({ ...working, blobs: blobsDown })).rejects.toThrow('connection reset');
+    const onService = async (tbl: string, rowId: string) => (await database.db.select().from(syncRecords).where(and(eq(syncRecords.tbl, tbl), eq(syncRecords.rowId, rowId)))).length;
+    // The company and the visit went; the photo and its file's description wait for the bytes, refused by nobody.
+    expect([await onService('organizations', companyId), await onService('visits', visitId)]).toEqual([1, 1]);
+    expect([await onService('visit_photos', photoId), await onService('attachments', fileId)]).toEqual([0, 0]);
+    expect(a.services.sync.status()).toMatchObject({ filesToSend: 1, rejected: 0 });
+    expect(a.services.sync.status().pending).toBeGreaterThan(0);
+    // Next round, all of it.
+    expect(await a.services.sync.syncOnce(working)).toMatchObject({ rejected: 0 });
+    expect([await onService('visit_photos', photoId), await onService('attachments', fileId)]).toEqual([1, 1]);
+    expect(await blobs(devices[0]!.token).status(sha(png))).toMatchObject({ complete: true });
+    expect(a.services.sync.status()).toMatchObject({ pending: 0, filesToSend: 0, rejected: 0 });
   });
 
   it('a photo taken on one laptop arrives on another through the service, records and bytes', async () => {
