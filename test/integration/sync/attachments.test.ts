@@ -97,20 +97,27 @@ describe('attachments move by content hash', () => {
     expect(Buffer.from((await b.ok('visits.photo', { id: p!.id })).data, 'base64').equals(bytes)).toBe(true);
   });
 
-  it('a record whose photo has not been uploaded yet arrives first; the photo follows in a later round', async () => {
+  it('a photo whose upload failed waits with its bytes: the visit arrives first, the photo whole in a later round', async () => {
     const server = new MemoryServer();
     const a = openApp();
     const b = openApp();
     const bytes = photo(10_000);
-    await visitWithPhoto(a, bytes);
-    // A pushes its records but the upload fails: B gets the records without the file.
+    const visitId = await visitWithPhoto(a, bytes);
+    // A's upload fails: its visit goes, its photo's records wait. B gets the visit, and no photo it cannot open.
     const flaky = new FlakyTransport(server.transport());
     flaky.dropAfterChunks = 0;
     await expect(a.services.sync.syncOnce(flaky)).rejects.toThrow();
     await b.services.sync.syncOnce(server.transport());
-    expect(b.services.sync.status().missingFiles).toBe(1);
+    const { org_id: companyId } = b.sqlite.prepare('SELECT org_id FROM visits WHERE id = ?').get(visitId) as { org_id: string };
+    expect((await b.ok('visits.list', { companyId })).rows).toMatchObject([{ id: visitId, place: '공장', photos: 0 }]);
+    expect((await b.ok('visits.photos', { visitId })).rows).toEqual([]);
+    expect(b.services.sync.status().missingFiles).toBe(0);
+    expect(a.services.sync.status()).toMatchObject({ filesToSend: 1, rejected: 0 });
     await a.services.sync.syncOnce(server.transport());
     await b.services.sync.syncOnce(server.transport());
+    expect((await b.ok('visits.list', { companyId })).rows).toMatchObject([{ id: visitId, photos: 1 }]);
+    const [shown] = (await b.ok('visits.photos', { visitId })).rows;
+    expect(Buffer.from((await b.ok('visits.photo', { id: shown!.id })).data, 'base64').equals(bytes)).toBe(true);
     expect(b.services.sync.status().missingFiles).toBe(0);
   });
 });
