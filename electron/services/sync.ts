@@ -704,12 +704,12 @@ export class SyncService {
    * With `held` (some bytes could not go), signatures wait (their photos are not all on the service yet), and
    * so do the records awaiting those bytes (recordsAwaitingBytes).
    */
-  private nextBatch(after: number, held: ReadonlySet<string> | null = null): LogRow[] {
+  private nextBatch(after: number, held: ReadonlyMap<string, ReadonlySet<string>> | null = null): LogRow[] {
     const rows = (
       this.sqlite
         .prepare('SELECT seq, op_id, tbl, row_id, field, value, hlc, device_id, user_id, base, seen_seq FROM change_log WHERE server_seq IS NULL AND rejected_reason IS NULL AND device_id = ? AND seq > ? ORDER BY seq LIMIT ?')
         .all(this.deviceId, after, MAX_PUSH_OPS + 1) as LogRow[]
-    ).filter((r) => !(held && ((SIGNED_RECORDS[r.tbl]?.lockField === r.field && r.value !== null) || held.has(`${r.tbl}\u0000${r.row_id}`))));
+    ).filter((r) => !(held && ((SIGNED_RECORDS[r.tbl]?.lockField === r.field && r.value !== null) || held.get(r.tbl)?.has(r.row_id) === true)));
     // Keep the request under the size limit (a long text or a drawn signature can be large).
     let bytes = 0;
     let out: LogRow[] = [];
@@ -734,20 +734,22 @@ export class SyncService {
    * descriptions and the certificates naming them, the records showing those files, and the children of all
    * of these. They wait for their bytes: sent first, a record naming bytes another account sent would be
    * refused (this laptop's proof of holding them had not gone), and colleagues would get a photo without its
-   * file. Keys are table and id, as nextBatch filters.
+   * file. Ids per table.
    */
-  private recordsAwaitingBytes(): Set<string> {
-    const held = new Set<string>();
+  private recordsAwaitingBytes(): Map<string, Set<string>> {
+    const held = new Map<string, Set<string>>();
     const unsent = this.blobsToSend();
     if (unsent.length === 0) return held;
-    const idsOf = (tbl: string) => [...held].filter((k) => k.startsWith(`${tbl}\u0000`)).map((k) => k.slice(tbl.length + 1));
+    const idsOf = (tbl: string) => [...(held.get(tbl) ?? [])];
     /** Holds the records of `tbl` whose `column` is one of `values`; how many were new. */
     const hold = (tbl: string, column: string, values: readonly string[]): number => {
       if (values.length === 0) return 0;
-      const before = held.size;
+      const ids = held.get(tbl) ?? new Set<string>();
+      const before = ids.size;
       const rows = this.sqlite.prepare(`SELECT id FROM "${tbl}" WHERE "${column}" IN (SELECT value FROM json_each(?))`).all(JSON.stringify(values)) as { id: string }[];
-      for (const r of rows) held.add(`${tbl}\u0000${r.id}`);
-      return held.size - before;
+      for (const r of rows) ids.add(r.id);
+      if (ids.size > 0) held.set(tbl, ids);
+      return ids.size - before;
     };
     for (const ref of [{ tbl: 'attachments', column: 'sha256' }, ...FILE_HASH_REFERENCES]) hold(ref.tbl, ref.column, unsent);
     const files = idsOf('attachments');

@@ -12,18 +12,27 @@
  * purged (those go first, then it in a later round). Archives people restore and rows with content-made ids
  * are never purged (NEVER_PURGED).
  */
-import { sql } from 'drizzle-orm';
+import { and, isNull, lt, sql } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import { hlcToString } from '#shared/sync/hlc';
 import { TOMBSTONE_FIELD } from '#shared/sync/merge';
 import { PURGE_FIELD } from '#shared/sync/protocol';
 import { NEVER_PURGED } from '#shared/sync/scope';
 import type { Db } from '../db/index.ts';
-import { syncPurges } from '../db/schema.ts';
+import { devices, syncPurges } from '../db/schema.ts';
 import { PUSH_LOCK } from './service.ts';
 
 /** Records purged per round at most (a round is one transaction holding the push lock). */
 const PURGE_BATCH = 2000;
+/**
+ * Deleted records not purged yet that a purge may take (not archives people restore nor content-made ids), with
+ * their tombstone head `d`: a `from … where …` to which a query adds its own conditions on `d.seq`.
+ */
+const DELETED_RECORDS = sql`
+  from sync_records r
+  join sync_fields d on d.tbl = r.tbl and d.row_id = r.row_id and d.field = ${TOMBSTONE_FIELD}
+  where r.purged_seq is null and d.value is not null and d.value <> 'null'
+    and r.tbl not in (select json_array_elements_text(${JSON.stringify([...NEVER_PURGED])}::json))`;
 /** The device id on marker ops: the service, not a laptop. */
 export const SERVICE_NODE = 'service';
 
@@ -70,30 +79,16 @@ export class TombstonePurger {
 
   /** What is left deleted but not purgeable for the devices' sake, and the devices behind it. */
   private async waiting(horizon: number): Promise<Pick<PurgeResult, 'waiting' | 'waitingFor'>> {
-    const found: unknown = await this.db.execute(sql`
-      select count(*)::int as n, max(d.seq) as newest
-      from sync_records r
-      join sync_fields d on d.tbl = r.tbl and d.row_id = r.row_id and d.field = ${TOMBSTONE_FIELD}
-      where r.purged_seq is null and d.value is not null and d.value <> 'null' and d.seq > ${horizon}
-        and r.tbl not in (select json_array_elements_text(${JSON.stringify([...NEVER_PURGED])}::json))`);
+    const found: unknown = await this.db.execute(sql`select count(*)::int as n, max(d.seq) as newest ${DELETED_RECORDS} and d.seq > ${horizon}`);
     const [w] = (found as { rows: { n: number; newest: string | number | null }[] }).rows;
     if (!w || w.n === 0 || w.newest === null) return { waiting: 0, waitingFor: [] };
-    const behind: unknown = await this.db.execute(sql`
-      select id, name, user_id, applied_seq, created_at, last_seen_at from devices
-      where revoked_at is null and coalesce(applied_seq, 0) < ${Number(w.newest)}
-      order by coalesce(applied_seq, 0), created_at`);
-    const rows = (behind as { rows: { id: string; name: string; user_id: string; applied_seq: string | number | null; created_at: Date | string; last_seen_at: Date | string | null }[] }).rows;
-    return {
-      waiting: w.n,
-      waitingFor: rows.map((d) => ({
-        deviceId: d.id,
-        name: d.name,
-        userId: d.user_id,
-        appliedSeq: d.applied_seq === null ? null : Number(d.applied_seq),
-        enrolledAt: new Date(d.created_at).toISOString(),
-        lastSeenAt: d.last_seen_at === null ? null : new Date(d.last_seen_at).toISOString(),
-      })),
-    };
+    const applied = sql`coalesce(${devices.appliedSeq}, 0)`;
+    const rows = await this.db
+      .select({ deviceId: devices.id, name: devices.name, userId: devices.userId, appliedSeq: devices.appliedSeq, enrolledAt: devices.createdAt, lastSeenAt: devices.lastSeenAt })
+      .from(devices)
+      .where(and(isNull(devices.revokedAt), lt(applied, Number(w.newest))))
+      .orderBy(applied, devices.createdAt);
+    return { waiting: w.n, waitingFor: rows.map((d) => ({ ...d, enrolledAt: d.enrolledAt.toISOString(), lastSeenAt: d.lastSeenAt?.toISOString() ?? null })) };
   }
 
   private async round(horizon: number): Promise<number> {
@@ -101,12 +96,9 @@ export class TombstonePurger {
       await tx.execute(sql`select pg_advisory_xact_lock(${PUSH_LOCK})`);
       const found: unknown = await tx.execute(sql`
         select r.tbl, r.row_id, r.created_by_account, d.value
-        from sync_records r
-        join sync_fields d on d.tbl = r.tbl and d.row_id = r.row_id and d.field = ${TOMBSTONE_FIELD}
-        where r.purged_seq is null and d.value is not null and d.value <> 'null' and d.seq <= ${horizon}
+        ${DELETED_RECORDS} and d.seq <= ${horizon}
           and not exists (select 1 from sync_conflicts c where c.tbl = r.tbl and c.row_id = r.row_id and c.resolved_seq is null)
           and not exists (select 1 from sync_records k where k.purged_seq is null and k.parent_row_id = r.row_id and not (k.tbl = r.tbl and k.row_id = r.row_id))
-          and r.tbl not in (select json_array_elements_text(${JSON.stringify([...NEVER_PURGED])}::json))
         order by r.tbl, r.row_id
         limit ${PURGE_BATCH}`);
       const rows = (found as { rows: { tbl: string; row_id: string; created_by_account: string; value: string }[] }).rows;
