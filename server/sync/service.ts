@@ -91,6 +91,9 @@ export interface DriftLogger {
   warn(obj: Record<string, unknown>, msg: string): void;
 }
 
+/** The sequence behind `sync_ops.seq` (a bigserial: PostgreSQL names it after the table and column). */
+const SYNC_OPS_SEQUENCE = 'sync_ops_seq_seq';
+
 const key = (tbl: string, rowId: string) => `${tbl}\u0000${rowId}`;
 const fieldKey = (tbl: string, rowId: string, field: string) => `${tbl}\u0000${rowId}\u0000${field}`;
 interface RecordRow {
@@ -576,13 +579,16 @@ export class SyncService {
     // serialised), and a plain insert costs less than an upsert's speculative one.
     const headWrite = new Map([...newHeads].map(([fk, i]) => [i, storedHeads.has(fk) ? 'update' : 'insert']));
 
-    // One statement stores the accepted ops (sequence numbers drawn in batch order, `n`), creates the new
-    // records and moves the field heads: one JSON parameter parsed once, not one per table nor eleven
-    // parameters per op (building and binding thousands of parameters cost more than the insert).
-    const [inserted] = await rawRows<{ rows: string }>(
+    // One statement stores the accepted ops, creates the new records and moves the field heads: one JSON
+    // parameter parsed once, not one per table nor eleven parameters per op (building and binding thousands of
+    // parameters cost more than the insert). Sequence numbers are drawn first, in batch order (`n`: the rows
+    // come out of the array in order, and pushes are serialised, so commit order stays sequence order); the
+    // records and heads then take them from the same row instead of joining the log's returned rows by op id
+    // (a tenth of the statement on embedded PGlite).
+    const [inserted] = await rawRows<{ seqs: string }>(
       tx,
       sql`with x as materialized (
-            select * from json_to_recordset(${JSON.stringify(
+            select x.*, nextval(${SYNC_OPS_SEQUENCE}::regclass) as seq from json_to_recordset(${JSON.stringify(
               accepted.map((i, n) => {
                 const op = ops[i] as ChangeOp;
                 const created = creates.get(i);
@@ -604,26 +610,25 @@ export class SyncService {
             )}::json) as x(n int, op_id text, tbl text, row_id text, field text, value text, hlc text, device_id text, user_id text, base text,
                           head text, creates boolean, org_id text, parent_row_id text, owner_account text)),
           ins as (
-            insert into ${syncOps} (op_id, tbl, row_id, field, value, hlc, device_id, user_id, account_id, base, received_at)
-            select x.op_id, x.tbl, x.row_id, x.field, x.value, x.hlc, x.device_id, x.user_id, ${actor.accountId}, x.base, ${receivedAt.toISOString()}::timestamptz
-            from x order by x.n
-            returning op_id, seq),
+            insert into ${syncOps} (seq, op_id, tbl, row_id, field, value, hlc, device_id, user_id, account_id, base, received_at)
+            select x.seq, x.op_id, x.tbl, x.row_id, x.field, x.value, x.hlc, x.device_id, x.user_id, ${actor.accountId}, x.base, ${receivedAt.toISOString()}::timestamptz
+            from x),
           records as (
             insert into ${syncRecords} (tbl, row_id, org_id, parent_row_id, created_by_account, owner_account, created_seq)
-            select x.tbl, x.row_id, x.org_id, x.parent_row_id, ${actor.accountId}, x.owner_account, ins.seq
-            from x join ins on ins.op_id = x.op_id where x.creates),
+            select x.tbl, x.row_id, x.org_id, x.parent_row_id, ${actor.accountId}, x.owner_account, x.seq
+            from x where x.creates),
           new_heads as (
             insert into ${syncFields} (tbl, row_id, field, value, hlc, op_id, device_id, user_id, seq)
-            select x.tbl, x.row_id, x.field, x.value, x.hlc, x.op_id, x.device_id, x.user_id, ins.seq
-            from x join ins on ins.op_id = x.op_id where x.head = 'insert'),
+            select x.tbl, x.row_id, x.field, x.value, x.hlc, x.op_id, x.device_id, x.user_id, x.seq
+            from x where x.head = 'insert'),
           moved_heads as (
-            update ${syncFields} f set value = x.value, hlc = x.hlc, op_id = x.op_id, device_id = x.device_id, user_id = x.user_id, seq = ins.seq
-            from x join ins on ins.op_id = x.op_id
-            where x.head = 'update' and f.tbl = x.tbl and f.row_id = x.row_id and f.field = x.field)
-          select json_agg(json_build_array(op_id, seq))::text as rows from ins`,
+            update ${syncFields} f set value = x.value, hlc = x.hlc, op_id = x.op_id, device_id = x.device_id, user_id = x.user_id, seq = x.seq
+            from x where x.head = 'update' and f.tbl = x.tbl and f.row_id = x.row_id and f.field = x.field)
+          select json_agg(seq order by n)::text as seqs from x`,
     );
-    const seqOf = new Map((JSON.parse(inserted?.rows ?? '[]') as [string, number][]).map(([opId, seq]) => [opId, Number(seq)]));
-    const seqAt = (i: number) => seqOf.get((ops[i] as ChangeOp).opId) as number;
+    const seqs = JSON.parse(inserted?.seqs ?? '[]') as number[];
+    const seqOf = new Map(accepted.map((i, n) => [i, Number(seqs[n])]));
+    const seqAt = (i: number) => seqOf.get(i) as number;
     for (const i of accepted) results[i] = { opId: (ops[i] as ChangeOp).opId, status: 'accepted', seq: seqAt(i), duplicate: false };
 
     for (const r of resolutions) {
