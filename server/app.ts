@@ -101,7 +101,9 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       purging = ctx.purger
         .purge()
         .then((r) => {
-          if (r.records > 0) app.log.info({ horizon: r.horizon, records: r.records }, 'sync: purged deleted records every device had passed');
+          if (r.records + r.files + r.blobs > 0) {
+            app.log.info({ horizon: r.horizon, records: r.records, files: r.files, blobs: r.blobs, blobBytes: r.blobBytes }, 'sync: purged deleted records every device had passed, and files no record shows');
+          }
           // A laptop lost or put away without being revoked holds every purge back: say which, once it has been away a week.
           const away = r.waitingFor.filter((d) => now().getTime() - Date.parse(d.lastSeenAt ?? d.enrolledAt) > STALE_DEVICE_MS);
           if (away.length > 0) app.log.warn({ waiting: r.waiting, devices: away }, 'sync: deleted records wait for devices not seen for a week (revoke the ones that are gone)');

@@ -58,7 +58,12 @@ export class BlobService {
     if (!b) return null;
     const got = await this.db.select({ idx: blobChunks.idx }).from(blobChunks).where(eq(blobChunks.sha256, sha256)).orderBy(asc(blobChunks.idx));
     const s: BlobStatus = { sha256, size: b.size, chunkSize: b.chunkSize, chunks: chunkCount(b.size, b.chunkSize), received: got.map((g) => g.idx), complete: b.complete };
-    if (accountId !== undefined) s.held = b.uploadedBy === accountId || (await provenHolder(this.db, accountId, [sha256])).size > 0;
+    if (accountId !== undefined) {
+      s.held = b.uploadedBy === accountId || (await provenHolder(this.db, accountId, [sha256])).size > 0;
+      // A laptop that may name the bytes asks before it pushes the record naming them: they must not go as
+      // unnamed in between (TombstonePurger keeps bytes checked recently).
+      if (s.held) await this.db.update(blobs).set({ checkedAt: this.now() }).where(eq(blobs.sha256, sha256));
+    }
     return s;
   }
 

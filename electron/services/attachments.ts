@@ -20,6 +20,13 @@ export const MAX_ATTACHMENT_BYTES = 15 * 1024 * 1024;
  */
 export const ATTACHMENT_IN_USE = `id IN (${ATTACHMENT_REFERENCES.map((r) => `SELECT "${r.column}" FROM "${r.tbl}"`).join(' UNION ')})`;
 
+/**
+ * SQL condition on `attachments` rows: a record on this laptop that is not deleted shows it. Only such a
+ * description is given to a new record of the same bytes: one shown only by deleted records goes from the
+ * service once those are purged (server/sync/purge.ts), and a record pointing at it then would be refused.
+ */
+const ATTACHMENT_SHOWN_LIVE = `id IN (${ATTACHMENT_REFERENCES.map((r) => `SELECT "${r.column}" FROM "${r.tbl}" WHERE deleted_at IS NULL`).join(' UNION ')})`;
+
 const SIGNATURES: { mime: string; test: (b: Buffer) => boolean }[] = [
   { mime: 'image/jpeg', test: (b) => b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff },
   { mime: 'image/png', test: (b) => b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) },
@@ -42,10 +49,10 @@ export class AttachmentStore {
     const mime = sniffImage(bytes);
     if (!mime) throw new AppError({ code: 'validation', messageKey: 'errors.validation', fields: { data: { key: 'validation.imageType' } } });
     const sha256 = this.writeOnce(bytes);
-    // One description per file where possible, but only one a record here shows: the service lets a record
-    // show only a file its author may read through another (a description left from a company that has gone
-    // would be refused).
-    const [existing] = tx.all(`SELECT id FROM attachments WHERE sha256 = ? AND ${ATTACHMENT_IN_USE} ORDER BY id LIMIT 1`, [sha256]) as { id: string }[];
+    // One description per file where possible, but only one a live record here shows: the service lets a
+    // record show only a file its author may read through another (a description left from a company that has
+    // gone would be refused), and purges a description once the deleted records showing it are purged.
+    const [existing] = tx.all(`SELECT id FROM attachments WHERE sha256 = ? AND ${ATTACHMENT_SHOWN_LIVE} ORDER BY id LIMIT 1`, [sha256]) as { id: string }[];
     return existing?.id ?? tx.insert(attachments, { sha256, mime, size: bytes.length, fileName, phash: perceptualHash(bytes, mime) });
   }
 

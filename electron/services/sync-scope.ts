@@ -404,9 +404,12 @@ export class ScopeCheck {
       ...FILE_HASH_REFERENCES.map((r) => `SELECT 1 FROM "${r.tbl}" WHERE "${r.column}" = ?`),
     ];
     const used = this.sqlite.prepare(`SELECT EXISTS (${uses.join(' UNION ALL ')}) AS used`);
+    // The service may delete bytes no record names: once gone from here, they are asked about again if they come back.
+    const forget = this.sqlite.prepare('DELETE FROM blob_uploads WHERE sha256 = ?');
     let removed = 0;
     for (const sha of hashes) {
       if ((used.get(...uses.map(() => sha)) as { used: number }).used) continue;
+      forget.run(sha);
       if (this.files.remove(sha)) removed++;
     }
     return removed;

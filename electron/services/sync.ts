@@ -92,6 +92,8 @@ async function onItsWay(request: Promise<unknown>): Promise<void> {
 const hlcTime = (hlc: string) => hlc.slice(0, 24);
 
 export class SyncService {
+  /** Bytes the service confirmed it holds in the current round (uploadBlobs): not asked about again until the next. */
+  private readonly confirmedThisRound = new Set<string>();
   constructor(
     private readonly sqlite: Database.Database,
     private readonly mutations: MutationLayer,
@@ -126,11 +128,27 @@ export class SyncService {
       .all() as { sha256: string }[];
   }
 
+  /**
+   * The bytes to send, or to ask about again: those the service has not confirmed, and those a record not sent
+   * yet names (unless asked about in this round already). The service deletes bytes no record names a week
+   * after they were last asked about, so bytes sent before an absence may be gone when their record goes.
+   */
   private blobsToSend(): string[] {
     const sent = new Set((this.sqlite.prepare('SELECT sha256 FROM blob_uploads').all() as { sha256: string }[]).map((r) => r.sha256));
+    const unsentNames = new Set(
+      (
+        this.sqlite
+          .prepare(
+            [{ tbl: 'attachments', column: 'sha256' }, ...FILE_HASH_REFERENCES]
+              .map((r) => `SELECT "${r.column}" AS sha256 FROM "${r.tbl}" WHERE id IN (SELECT row_id FROM change_log WHERE tbl = '${r.tbl}' AND server_seq IS NULL AND rejected_reason IS NULL)`)
+              .join(' UNION '),
+          )
+          .all() as { sha256: string }[]
+      ).map((r) => r.sha256),
+    );
     return this.referencedBlobs()
       .map((b) => b.sha256)
-      .filter((sha) => !sent.has(sha) && this.files?.has(sha));
+      .filter((sha) => (!sent.has(sha) || (unsentNames.has(sha) && !this.confirmedThisRound.has(sha))) && this.files?.has(sha));
   }
 
   /**
@@ -141,6 +159,7 @@ export class SyncService {
   async uploadBlobs(t: BlobTransport): Promise<number> {
     if (!this.files) return 0;
     let sent = 0;
+    this.confirmedThisRound.clear();
     const mark = this.sqlite.prepare('INSERT OR IGNORE INTO blob_uploads (sha256, uploaded_at) VALUES (?, ?)');
     for (const sha of this.blobsToSend()) {
       const bytes = this.files.read(sha);
@@ -164,6 +183,7 @@ export class SyncService {
         break;
       }
       mark.run(sha, new Date(this.now()).toISOString());
+      this.confirmedThisRound.add(sha);
     }
     return sent;
   }
@@ -535,13 +555,17 @@ export class SyncService {
    */
   private removePurged(): void {
     const markers = this.sqlite.prepare('SELECT DISTINCT tbl, row_id FROM change_log WHERE field = ? AND applied = 0').all(PURGE_FIELD) as { tbl: string; row_id: string }[];
+    /** The bytes of purged file descriptions (an administrator's laptop gets those markers too). */
+    const hashes = new Set<string>();
     for (let round = 0, left = markers; left.length > 0 && round < 20; round++) {
       const waiting: typeof markers = [];
       for (const m of left) {
         const known = this.mutations.columnsOf(m.tbl) !== undefined;
         try {
           this.sqlite.transaction(() => {
+            const file = m.tbl === 'attachments' ? (this.sqlite.prepare('SELECT sha256 FROM attachments WHERE id = ?').get(m.row_id) as { sha256: string } | undefined) : undefined;
             if (known) this.sqlite.prepare(`DELETE FROM "${m.tbl}" WHERE id = ?`).run(m.row_id);
+            if (file) hashes.add(file.sha256);
             this.sqlite
               .prepare('DELETE FROM change_log WHERE tbl = ? AND row_id = ? AND rejected_reason IS NULL AND NOT (server_seq IS NULL AND device_id = ?)')
               .run(m.tbl, m.row_id, this.deviceId);
@@ -556,6 +580,15 @@ export class SyncService {
       }
       if (waiting.length === left.length) break;
       left = waiting;
+    }
+    // Bytes nothing here describes or names any more go too (the service deletes them a week later).
+    const named = this.sqlite.prepare(
+      [{ tbl: 'attachments', column: 'sha256' }, ...FILE_HASH_REFERENCES].map((r) => `SELECT 1 FROM "${r.tbl}" WHERE "${r.column}" = @sha`).join(' UNION ALL '),
+    );
+    for (const sha of hashes) {
+      if (named.get({ sha }) !== undefined) continue;
+      this.sqlite.prepare('DELETE FROM blob_uploads WHERE sha256 = ?').run(sha);
+      this.files?.remove(sha);
     }
   }
 

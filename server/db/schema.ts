@@ -309,6 +309,11 @@ export const blobs = pgTable('blobs', {
   uploadedBy: text('uploaded_by').notNull(),
   createdAt: ts('created_at').notNull(),
   completedAt: ts('completed_at'),
+  /**
+   * When a laptop that may name the bytes last asked about them (before naming them in a record it is about
+   * to push). Bytes no record names go (./sync/purge.ts) only once neither this nor the upload is recent.
+   */
+  checkedAt: ts('checked_at'),
 });
 
 export const blobChunks = pgTable(

@@ -11,16 +11,24 @@
  * A record is kept while it has an open conflict (someone may still restore it) or child records that are not
  * purged (those go first, then it in a later round). Archives people restore and rows with content-made ids
  * are never purged (NEVER_PURGED).
+ *
+ * Files go the same way. A file's description (an `attachments` record) is never deleted by a laptop: it is
+ * read through the records showing it, and once the last of those is purged nobody but an administrator can
+ * read it, and no laptop holds it (a laptop lets a description go with the last record there showing it,
+ * sync.ts). It is purged then, if every device had passed its creation (its author pushes the records
+ * showing it before it pulls). The bytes go once no record names their hash — not even a deleted record that
+ * may still be restored — and neither their upload nor a laptop's last question about them (`checked_at`, asked
+ * before it pushes a record naming them) is recent: bytes arrive before the records naming them.
  */
-import { and, isNull, lt, sql } from 'drizzle-orm';
+import { and, isNull, lt, sql, type SQL } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import { hlcToString } from '#shared/sync/hlc';
 import { TOMBSTONE_FIELD } from '#shared/sync/merge';
 import { PURGE_FIELD } from '#shared/sync/protocol';
-import { NEVER_PURGED } from '#shared/sync/scope';
+import { ATTACHMENT_REFERENCES, NEVER_PURGED } from '#shared/sync/scope';
 import type { Db } from '../db/index.ts';
 import { devices, syncPurges } from '../db/schema.ts';
-import { PUSH_LOCK } from './service.ts';
+import { fieldsHolding, HASH_FIELDS, PUSH_LOCK } from './service.ts';
 
 /** Records purged per round at most (a round is one transaction holding the push lock). */
 const PURGE_BATCH = 2000;
@@ -33,13 +41,23 @@ const DELETED_RECORDS = sql`
   join sync_fields d on d.tbl = r.tbl and d.row_id = r.row_id and d.field = ${TOMBSTONE_FIELD}
   where r.purged_seq is null and d.value is not null and d.value <> 'null'
     and r.tbl not in (select json_array_elements_text(${JSON.stringify([...NEVER_PURGED])}::json))`;
+/** Bytes no record names are kept this long after their upload or a laptop's last question about them. */
+export const UNNAMED_BLOB_GRACE_MS = 7 * 24 * 3_600_000;
+/** Not purged, and no open conflict (someone may still restore the record or settle the field). */
+const PURGEABLE = sql`r.purged_seq is null and not exists (select 1 from sync_conflicts c where c.tbl = r.tbl and c.row_id = r.row_id and c.resolved_seq is null)`;
 /** The device id on marker ops: the service, not a laptop. */
 export const SERVICE_NODE = 'service';
 
 export interface PurgeResult {
   /** Every live device had applied the log up to here. */
   horizon: number;
+  /** Deleted records purged. */
   records: number;
+  /** Descriptions of files no record shows any more, purged. */
+  files: number;
+  /** Bytes no record names any more, deleted: how many blobs and how many bytes. */
+  blobs: number;
+  blobBytes: number;
   /** Deleted records that must wait: some live device has not applied the log past their delete yet. */
   waiting: number;
   /**
@@ -65,16 +83,52 @@ export class TombstonePurger {
   async purge(): Promise<PurgeResult> {
     const horizon = await this.horizon();
     let records = 0;
+    let files = 0;
     if (horizon > 0) {
-      for (;;) {
-        const n = await this.round(horizon);
-        records += n;
-        // Purging children lets their parents go in the next round.
-        if (n === 0) break;
-      }
+      // Purging children lets their parents go in the next round, and records showing a file let the file go.
+      for (let n; (n = await this.round(this.deletedRecords(horizon))) > 0; ) records += n;
+      for (let n; (n = await this.round(this.unshownFiles(horizon))) > 0; ) files += n;
     }
+    const freed = await this.deleteUnnamedBlobs();
     await this.db.insert(syncPurges).values({ horizon, records, ranAt: this.now() });
-    return { horizon, records, ...(await this.waiting(horizon)) };
+    return { horizon, records, files, ...freed, ...(await this.waiting(horizon)) };
+  }
+
+  /** Deleted records every device has passed, with no live child records: `tbl, row_id, created_by_account, value`. */
+  private deletedRecords(horizon: number): SQL {
+    return sql`
+      select r.tbl, r.row_id, r.created_by_account, d.value
+      ${DELETED_RECORDS} and d.seq <= ${horizon} and ${PURGEABLE}
+        and not exists (select 1 from sync_records k where k.purged_seq is null and k.parent_row_id = r.row_id and not (k.tbl = r.tbl and k.row_id = r.row_id))
+      order by r.tbl, r.row_id
+      limit ${PURGE_BATCH}`;
+  }
+
+  /** Descriptions every device has passed that no record shows (not even a deleted one): as deletedRecords. */
+  private unshownFiles(horizon: number): SQL {
+    return sql`
+      select r.tbl, r.row_id, r.created_by_account, null as value
+      from sync_records r
+      where r.tbl = 'attachments' and r.created_seq <= ${horizon} and ${PURGEABLE}
+        and not exists (${fieldsHolding(ATTACHMENT_REFERENCES, sql`(to_json(r.row_id)::text)`)})
+      order by r.row_id
+      limit ${PURGE_BATCH}`;
+  }
+
+  /** Deletes the bytes no record names (with their chunks and holders), once not uploaded nor asked about recently. */
+  private async deleteUnnamedBlobs(): Promise<Pick<PurgeResult, 'blobs' | 'blobBytes'>> {
+    const before = new Date(this.now().getTime() - UNNAMED_BLOB_GRACE_MS).toISOString();
+    return this.db.transaction(async (tx) => {
+      // Under the push lock: a push naming the bytes either comes first (and keeps them) or after (and finds none).
+      await tx.execute(sql`select pg_advisory_xact_lock(${PUSH_LOCK})`);
+      const deleted: unknown = await tx.execute(sql`
+        delete from blobs b
+        where greatest(b.created_at, b.checked_at) < ${before}::timestamptz
+          and not exists (${fieldsHolding(HASH_FIELDS, sql`(to_json(b.sha256)::text)`)})
+        returning b.size`);
+      const sizes = (deleted as { rows: { size: string | number }[] }).rows.map((r) => Number(r.size));
+      return { blobs: sizes.length, blobBytes: sizes.reduce((x, y) => x + y, 0) };
+    });
   }
 
   /** What is left deleted but not purgeable for the devices' sake, and the devices behind it. */
@@ -91,17 +145,12 @@ export class TombstonePurger {
     return { waiting: w.n, waitingFor: rows.map((d) => ({ ...d, enrolledAt: d.enrolledAt.toISOString(), lastSeenAt: d.lastSeenAt?.toISOString() ?? null })) };
   }
 
-  private async round(horizon: number): Promise<number> {
+  /** Purges one batch of what `candidates` selects, in one transaction under the push lock. */
+  private async round(candidates: SQL): Promise<number> {
     return this.db.transaction(async (tx) => {
       await tx.execute(sql`select pg_advisory_xact_lock(${PUSH_LOCK})`);
-      const found: unknown = await tx.execute(sql`
-        select r.tbl, r.row_id, r.created_by_account, d.value
-        ${DELETED_RECORDS} and d.seq <= ${horizon}
-          and not exists (select 1 from sync_conflicts c where c.tbl = r.tbl and c.row_id = r.row_id and c.resolved_seq is null)
-          and not exists (select 1 from sync_records k where k.purged_seq is null and k.parent_row_id = r.row_id and not (k.tbl = r.tbl and k.row_id = r.row_id))
-        order by r.tbl, r.row_id
-        limit ${PURGE_BATCH}`);
-      const rows = (found as { rows: { tbl: string; row_id: string; created_by_account: string; value: string }[] }).rows;
+      const found: unknown = await tx.execute(candidates);
+      const rows = (found as { rows: { tbl: string; row_id: string; created_by_account: string; value: string | null }[] }).rows;
       if (rows.length === 0) return 0;
       const keys = JSON.stringify(rows.map((r) => ({ tbl: r.tbl, row_id: r.row_id })));
       const target = sql`(select x.tbl, x.row_id from json_to_recordset(${keys}::json) as x(tbl text, row_id text))`;

@@ -52,7 +52,7 @@ const BLOB_REF_FIELDS: ReadonlySet<string> = new Set(['sha256', ...[...ATTACHMEN
 const MAX_REF_LENGTH = 130;
 type FieldRef = { tbl: string; column: string };
 /** The fields that name a blob by its content hash: a file's description, a certificate's PDF. */
-const HASH_FIELDS: readonly FieldRef[] = [{ tbl: 'attachments', column: 'sha256' }, ...FILE_HASH_REFERENCES];
+export const HASH_FIELDS: readonly FieldRef[] = [{ tbl: 'attachments', column: 'sha256' }, ...FILE_HASH_REFERENCES];
 const fieldSet = (refs: readonly FieldRef[]): ReadonlySet<string> => new Set(refs.map((r) => `${r.tbl}\u0000${r.column}`));
 /** The fields that show a file (ATTACHMENT_REFERENCES) and those that name bytes, as `tbl\u0000column`. */
 const SHOWS_FILE = fieldSet(ATTACHMENT_REFERENCES);
@@ -79,7 +79,7 @@ export const filesShown = (ops: readonly { tbl: string; field: string; value: st
  * `select tbl, row_id, value` of the field heads of `fields` whose value is among `values` (JSON texts: a
  * subquery, or one parameter in parentheses): one index lookup per field (sync_fields_blob_refs).
  */
-const fieldsHolding = (fields: readonly FieldRef[], values: SQL): SQL =>
+export const fieldsHolding = (fields: readonly FieldRef[], values: SQL): SQL =>
   sql.join(
     fields.map((r) => sql`select f.tbl, f.row_id, f.value from ${syncFields} f where f.field = ${literal(r.column)} and f.tbl = ${r.tbl} and f.value in ${values}`),
     sql` union all `,
@@ -106,9 +106,12 @@ interface RecordRow {
   purgedSeq?: number | null;
 }
 
-type RowDecision = { ok: true; record: RecordRow; isNew: boolean } | { ok: false; reason: RejectReason; messageKey: string };
+type Refusal = { ok: false; reason: RejectReason; messageKey: string };
+type RowDecision = { ok: true; record: RecordRow; isNew: boolean } | Refusal;
 
-const reject = (reason: RejectReason, messageKey: string): RowDecision => ({ ok: false, reason, messageKey });
+const reject = (reason: RejectReason, messageKey: string): Refusal => ({ ok: false, reason, messageKey });
+const isPurged = (r: RecordRow | undefined): boolean => r?.purgedSeq !== null && r?.purgedSeq !== undefined;
+const FILE_FORBIDDEN = reject('forbidden', 'errors.sync.fileForbidden');
 const MESSAGE: Record<RejectReason, string> = {
   forbidden: 'errors.sync.forbidden',
   forbiddenField: 'errors.sync.forbiddenField',
@@ -332,18 +335,19 @@ export class SyncService {
     // The content hashes the batch names, and which of them the caller may name.
     const named = new Set(valuesIn([...rows.values()].flatMap((row) => row.ops.map((i) => ops[i] as ChangeOp)), NAMES_BLOB));
     const nameable = await this.nameableHashes(tx, actor, named);
-    /** Why this op may not stand: it shows a file or names bytes the caller may not read. */
-    const fileRefusal = (op: ChangeOp): boolean => {
+    /**
+     * Why this op may not stand: it shows a file or names bytes the caller may not read (that would make them
+     * readable here), or it shows a file the service purged (no record showed it any more; its bytes may be gone).
+     */
+    const fileRefusal = (op: ChangeOp): Refusal | null => {
       const column = `${op.tbl}\u0000${op.field}`;
+      const value = SHOWS_FILE.has(column) || NAMES_BLOB.has(column) ? parseJsonString(op.value) : null;
+      if (value === null) return null;
       if (SHOWS_FILE.has(column)) {
-        const id = parseJsonString(op.value);
-        return id !== null && !mayShow(id);
+        if (isPurged(known.get(key('attachments', value)))) return reject('purged', 'errors.sync.filePurged');
+        return mayShow(value) ? null : FILE_FORBIDDEN;
       }
-      if (NAMES_BLOB.has(column)) {
-        const h = parseJsonString(op.value);
-        return h !== null && !nameable.has(h);
-      }
-      return false;
+      return nameable.has(value) ? null : FILE_FORBIDDEN;
     };
     const readableFiles = await this.referencedReadable(tx, actor, filesToCheck);
     /** New descriptions of this batch refused below (their hash may not be named by the caller). */
@@ -362,8 +366,9 @@ export class SyncService {
     // Descriptions first: a record showing a refused one is refused too.
     const newRows = [...rows].filter(([k, row]) => !known.has(k) && policyOf(row.tbl)).sort(([, a], [, b]) => Number(b.tbl === 'attachments') - Number(a.tbl === 'attachments'));
     for (const [k, row] of newRows) {
-      if (!row.ops.some((i) => fileRefusal(ops[i] as ChangeOp))) continue;
-      decisions.set(k, reject('forbidden', 'errors.sync.fileForbidden'));
+      const refusal = row.ops.map((i) => fileRefusal(ops[i] as ChangeOp)).find((r) => r !== null);
+      if (!refusal) continue;
+      decisions.set(k, refusal);
       if (row.tbl === 'attachments') refusedFiles.add(row.rowId);
     }
 
@@ -386,7 +391,7 @@ export class SyncService {
       let record: RecordRow;
       if (existing) {
         // A deleted record every device had passed: an op for it would bring it back half-made.
-        if (existing.purgedSeq !== null && existing.purgedSeq !== undefined) return reject('purged', MESSAGE.purged);
+        if (isPurged(existing)) return reject('purged', MESSAGE.purged);
         record = existing;
       } else {
         const target = scopeValue(row);
@@ -409,7 +414,7 @@ export class SyncService {
             if (pd?.ok) parent = pd.record;
           }
           if (!parent) return reject('invalid', 'errors.sync.unknownParent');
-          if (parent.purgedSeq !== null && parent.purgedSeq !== undefined) return reject('purged', MESSAGE.purged);
+          if (isPurged(parent)) return reject('purged', MESSAGE.purged);
           record =
             policy.scope.kind === 'org'
               ? { tbl: row.tbl, rowId: row.rowId, orgId: targetId, parentRowId: null, ownerAccount: actor.accountId }
@@ -457,9 +462,9 @@ export class SyncService {
           results[i] = { opId: op.opId, status: 'rejected', reason: 'invalid', messageKey: MESSAGE.invalid };
           continue;
         }
-        if (fileRefusal(op)) {
-          // Naming another pair's file or bytes would make them readable here.
-          results[i] = { opId: op.opId, status: 'rejected', reason: 'forbidden', messageKey: 'errors.sync.fileForbidden' };
+        const refusal = fileRefusal(op);
+        if (refusal) {
+          results[i] = { opId: op.opId, status: 'rejected', reason: refusal.reason, messageKey: refusal.messageKey };
           continue;
         }
         if (!canWriteField(actor, row.tbl, op.field, d.isNew)) {

@@ -5,16 +5,20 @@
  * delete, never while a record that depends on it is alive, and an op that still arrives for it is refused.
  */
 import type { FastifyInstance } from 'fastify';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 import { eq } from 'drizzle-orm';
+import { uuidv7 } from 'uuidv7';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { PURGE_FIELD } from '#shared/sync/protocol';
 import type { ServerDatabase } from '../../server/db/index.ts';
 import type { PurgeResult } from '../../server/sync/purge.ts';
-import { syncFields, syncOps, syncPurges, syncRecords } from '../../server/db/schema.ts';
+import { blobs, syncFields, syncOps, syncPurges, syncRecords } from '../../server/db/schema.ts';
 import { silentLogger } from '../../electron/services/logger.ts';
 import { DivergenceCheck } from '../../electron/services/sync-divergence.ts';
-import { httpTransport, type SyncTransport } from '../../electron/services/sync-transport.ts';
+import { httpTransport, TransportError, type BlobTransport, type SyncTransport } from '../../electron/services/sync-transport.ts';
 import { companyData, openApp, useCleanup, type TestApp } from '../integration/fixtures.ts';
 import { ADMIN, BACKENDS, call, createUser, enrolDevice, login, startServer, TestClock } from './helpers.ts';
 import { laptopFor } from './sync-helpers.ts';
@@ -172,6 +176,99 @@ describe.each(BACKENDS)('purging deleted records every device has passed ($name)
       expect(warning?.msg).toContain('revoke');
       expect(warning?.devices?.map((d) => [d.deviceId, d.appliedSeq])).toEqual([[idle.deviceId, null]]);
     } finally {
+      await server.close();
+      await own.dispose();
+    }
+  });
+
+  it('lets a file go once no record shows it, and its bytes a week after no record names them; a laptop back from a long absence sends them again', async () => {
+    const own = await backend.open();
+    const clock = new TestClock();
+    // Tokens that outlive the weeks this test moves the clock on.
+    const server = await startServer(own.database, clock, { purgeIntervalMs: 0, accessTokenTtlSeconds: 60 * 86_400 });
+    const url = await server.listen({ port: 0, host: '127.0.0.1' });
+    const laptops: { app: TestApp; t: SyncTransport }[] = [];
+    try {
+      const token = await login(server, ADMIN.email, ADMIN.password);
+      const user = (await createUser(server, token, 'admin')).id;
+      const transport = (t: string) => httpTransport({ baseUrl: url, token: () => Promise.resolve(t) });
+      for (let i = 0; i < 2; i++) laptops.push({ app: openApp(), t: transport((await enrolDevice(server, token, user)).token) });
+      const [l1, l2] = laptops as [(typeof laptops)[number], (typeof laptops)[number]];
+      const raw = await laptopFor(server, token, user);
+      const purgeNow = async () => (await call<PurgeResult>(server, 'POST', '/api/admin/sync/purge', { token })).body;
+      const everyonePasses = async () => {
+        for (const l of [l1, l2, l1, l2]) await l.app.services.sync.syncOnce(l.t);
+        await raw.pullAll();
+        await raw.pullAll();
+      };
+      const png = (n: number) => {
+        const b = crypto.randomBytes(n);
+        Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]).copy(b);
+        return b;
+      };
+      const sha = (b: Buffer) => crypto.createHash('sha256').update(b).digest('hex');
+      const onService = async (h: string) => (await own.database.db.select().from(blobs).where(eq(blobs.sha256, h))).length;
+      const fileOf = (l: TestApp, evidenceId: string) => (l.sqlite.prepare('SELECT attachment_id AS id FROM answer_evidence WHERE id = ?').get(evidenceId) as { id: string }).id;
+      const described = (l: TestApp, fileId: string) => (l.sqlite.prepare('SELECT count(*) AS n FROM attachments WHERE id = ?').get(fileId) as { n: number }).n;
+
+      const { id: companyId } = await l1.app.ok('companies.create', companyData({ name: '증빙정밀' }));
+      const { id: assessmentId } = await l1.app.ok('assessments.create', { companyId, visitId: null, instrumentId: 'company-dx' });
+      const [a, b] = [png(3000), png(4000)];
+      const { id: gone } = await l1.app.ok('evidence.add', { assessmentId, itemId: 'ceo_vision', fileName: 'a.png', data: a.toString('base64') });
+      const { id: kept } = await l1.app.ok('evidence.add', { assessmentId, itemId: 'ceo_vision', fileName: 'b.png', data: b.toString('base64') });
+      const [goneFile, keptFile] = [fileOf(l1.app, gone), fileOf(l1.app, kept)];
+      await everyonePasses();
+      expect(l2.app.services.sync.status()).toMatchObject({ missingFiles: 0 });
+
+      // One photo removed; every device passes that: the photo goes, then its file's description, nothing else.
+      await l1.app.ok('evidence.remove', { id: gone });
+      await everyonePasses();
+      expect(await purgeNow()).toMatchObject({ records: 1, files: 1, blobs: 0 });
+      expect((await own.database.db.select().from(syncRecords).where(eq(syncRecords.rowId, goneFile)))[0]?.purgedSeq).toBeGreaterThan(0);
+      expect((await own.database.db.select().from(syncRecords).where(eq(syncRecords.rowId, keptFile)))[0]?.purgedSeq).toBeNull();
+      await everyonePasses();
+      for (const l of [l1, l2]) {
+        expect([described(l.app, goneFile), described(l.app, keptFile)]).toEqual([0, 1]);
+        expect([sha(a), sha(b)].map((h) => fs.existsSync(path.join(path.dirname(l.app.file), 'attachments', h)))).toEqual([false, true]);
+        expect((await l.app.ok('evidence.list', { assessmentId })).rows.map((r) => r.id)).toEqual([kept]);
+        const check = new DivergenceCheck(l.app.sqlite, l.app.services.sync, l.app.services.settings.deviceId(), silentLogger());
+        expect(await check.run(l.t)).toMatchObject({ recordsDiffering: 0, notRun: null });
+      }
+      // A record that still points at the purged file is refused, with a reason a person understands.
+      const late = await raw.push(raw.record('answer_evidence', uuidv7(), { assessment_id: assessmentId, item_id: 'ceo_vision', attachment_id: goneFile }));
+      expect(late.body.results[0]).toMatchObject({ status: 'rejected', reason: 'purged', messageKey: 'errors.sync.filePurged' });
+
+      // The bytes stay a week (bytes come before the records naming them), then go; the named ones stay.
+      expect(await onService(sha(a))).toBe(1);
+      clock.advance(8 * 86_400_000);
+      expect(await purgeNow()).toMatchObject({ blobs: 1, blobBytes: a.length });
+      expect([await onService(sha(a)), await onService(sha(b))]).toEqual([0, 1]);
+
+      // Bytes a laptop asked about before naming them are kept a week from that question.
+      const c = png(5000);
+      const blobsOf = (l: { t: SyncTransport }) => l.t.blobs as BlobTransport;
+      await blobsOf(l1).begin(sha(c), c.length);
+      await blobsOf(l1).putChunk(sha(c), 0, c);
+      await blobsOf(l1).complete(sha(c));
+      clock.advance(6 * 86_400_000);
+      expect(await blobsOf(l1).status(sha(c))).toMatchObject({ complete: true, held: true });
+      clock.advance(2 * 86_400_000);
+      expect(await purgeNow()).toMatchObject({ blobs: 0 });
+
+      // A laptop whose bytes went before its records (the network failed after the upload) and that stayed away
+      // for weeks: the service deleted the unnamed bytes, and the laptop sends them again before the records.
+      const { id: late2 } = await l1.app.ok('evidence.add', { assessmentId, itemId: 'ceo_vision', fileName: 'c.png', data: c.toString('base64') });
+      await expect(l1.app.services.sync.syncOnce({ ...l1.t, push: () => Promise.reject(new TransportError('connection reset', true)) })).rejects.toThrow('connection reset');
+      clock.advance(10 * 86_400_000);
+      expect(await purgeNow()).toMatchObject({ blobs: 1, blobBytes: c.length });
+      expect(await l1.app.services.sync.syncOnce(l1.t)).toMatchObject({ rejected: 0 });
+      expect(await blobsOf(l1).status(sha(c))).toMatchObject({ complete: true });
+      await l2.app.services.sync.syncOnce(l2.t);
+      expect(l2.app.services.sync.status()).toMatchObject({ missingFiles: 0 });
+      const image = await l2.app.ok('evidence.image', { id: late2 });
+      expect(Buffer.from(image.data, 'base64').equals(c)).toBe(true);
+    } finally {
+      for (const l of laptops) l.app.close();
       await server.close();
       await own.dispose();
     }
