@@ -320,6 +320,17 @@ describe('evidence photos', () => {
     expect((await app.ok('assessments.get', { id })).evidence).toEqual({ digital_level: 1, ai_use: 1 });
     await app.ok('evidence.remove', { id: a.id });
     expect((await app.ok('evidence.list', { assessmentId: id })).rows.map((r) => r.itemId)).toEqual(['ai_use']);
+    // Once no live record shows the description, the same photo added again gets a description of its own: the
+    // service purges a description after the deleted records showing it.
+    const b = await app.ok('evidence.add', { assessmentId: id, itemId: 'digital_level', fileName: 'again.png', data: png.toString('base64') });
+    await app.ok('evidence.remove', { id: b.id });
+    const c = await app.ok('evidence.add', { assessmentId: id, itemId: 'digital_level', fileName: 'third.png', data: png.toString('base64') });
+    expect(count(app.sqlite, 'attachments')).toBe(1);
+    await app.ok('evidence.remove', { id: c.id });
+    const remaining = (await app.ok('evidence.list', { assessmentId: id })).rows;
+    await app.ok('evidence.remove', { id: remaining[0]!.id });
+    await app.ok('evidence.add', { assessmentId: id, itemId: 'ai_use', fileName: 'new.png', data: png.toString('base64') });
+    expect(count(app.sqlite, 'attachments')).toBe(2);
   });
 
   it('refuses files that are not photos, whatever their name, and adds nothing to a finalised assessment', async () => {
