@@ -43,8 +43,8 @@ const DELETED_RECORDS = sql`
     and r.tbl not in (select json_array_elements_text(${JSON.stringify([...NEVER_PURGED])}::json))`;
 /** Bytes no record names are kept this long after their upload or a laptop's last question about them. */
 export const UNNAMED_BLOB_GRACE_MS = 7 * 24 * 3_600_000;
-/** Not purged, and no open conflict (someone may still restore the record or settle the field). */
-const PURGEABLE = sql`r.purged_seq is null and not exists (select 1 from sync_conflicts c where c.tbl = r.tbl and c.row_id = r.row_id and c.resolved_seq is null)`;
+/** No open conflict on the record `r` (someone may still restore it or settle the field). */
+const NO_OPEN_CONFLICT = sql`not exists (select 1 from sync_conflicts c where c.tbl = r.tbl and c.row_id = r.row_id and c.resolved_seq is null)`;
 /** The device id on marker ops: the service, not a laptop. */
 export const SERVICE_NODE = 'service';
 
@@ -98,7 +98,7 @@ export class TombstonePurger {
   private deletedRecords(horizon: number): SQL {
     return sql`
       select r.tbl, r.row_id, r.created_by_account, d.value
-      ${DELETED_RECORDS} and d.seq <= ${horizon} and ${PURGEABLE}
+      ${DELETED_RECORDS} and d.seq <= ${horizon} and ${NO_OPEN_CONFLICT}
         and not exists (select 1 from sync_records k where k.purged_seq is null and k.parent_row_id = r.row_id and not (k.tbl = r.tbl and k.row_id = r.row_id))
       order by r.tbl, r.row_id
       limit ${PURGE_BATCH}`;
@@ -109,7 +109,7 @@ export class TombstonePurger {
     return sql`
       select r.tbl, r.row_id, r.created_by_account, null as value
       from sync_records r
-      where r.tbl = 'attachments' and r.created_seq <= ${horizon} and ${PURGEABLE}
+      where r.tbl = 'attachments' and r.purged_seq is null and r.created_seq <= ${horizon} and ${NO_OPEN_CONFLICT}
         and not exists (${fieldsHolding(ATTACHMENT_REFERENCES, sql`(to_json(r.row_id)::text)`)})
       order by r.row_id
       limit ${PURGE_BATCH}`;
