@@ -91,6 +91,9 @@ async function onItsWay(request: Promise<unknown>): Promise<void> {
 /** The ISO time at the start of an HLC string. */
 const hlcTime = (hlc: string) => hlc.slice(0, 24);
 
+/** The columns that name bytes by their hash: a file's description, a signed certificate's PDF. */
+const HASH_COLUMNS: readonly { tbl: string; column: string }[] = [{ tbl: 'attachments', column: 'sha256' }, ...FILE_HASH_REFERENCES];
+
 export class SyncService {
   /** Bytes the service confirmed it holds in the current round (uploadBlobs): not asked about again until the next. */
   private readonly confirmedThisRound = new Set<string>();
@@ -139,8 +142,7 @@ export class SyncService {
       (
         this.sqlite
           .prepare(
-            [{ tbl: 'attachments', column: 'sha256' }, ...FILE_HASH_REFERENCES]
-              .map((r) => `SELECT "${r.column}" AS sha256 FROM "${r.tbl}" WHERE id IN (SELECT row_id FROM change_log WHERE tbl = '${r.tbl}' AND server_seq IS NULL AND rejected_reason IS NULL)`)
+            HASH_COLUMNS.map((r) => `SELECT "${r.column}" AS sha256 FROM "${r.tbl}" WHERE id IN (SELECT row_id FROM change_log WHERE tbl = '${r.tbl}' AND server_seq IS NULL AND rejected_reason IS NULL)`)
               .join(' UNION '),
           )
           .all() as { sha256: string }[]
@@ -441,6 +443,7 @@ export class SyncService {
        ON CONFLICT(id) DO UPDATE SET resolved_seq = excluded.resolved_seq`,
     );
     const farAhead = new Set<string>();
+    const freed = new Set<string>();
     this.mutations.transaction((tx) => {
       const fresh: (LogRow & { server_seq: number })[] = [];
       const inPage = new Set<string>();
@@ -463,9 +466,10 @@ export class SyncService {
       // rewrote every row of the log a second time (a fifth of a fresh laptop's first pull).
       const applied = this.materialize(tx, fresh);
       for (const r of fresh) insert.run(r.op_id, r.tbl, r.row_id, r.field, r.value, r.hlc, r.device_id, r.user_id, r.base, r.server_seq, applied.has(r) ? 1 : 0);
-      this.removePurged();
+      for (const sha of this.removePurged()) freed.add(sha);
       this.setMeta(CURSOR_KEY, String(cursor));
     });
+    this.removeUnnamedFiles(freed);
     // Logged, not refused: their ops keep their clocks; this laptop's clock did not follow them.
     if (farAhead.size > 0) this.logger.warn({ devices: [...farAhead] }, 'ops from laptops whose clocks are far ahead; this laptop’s clock did not follow');
   }
@@ -553,7 +557,7 @@ export class SyncService {
    * of a purged record will be refused and shown). A row other rows still refer to waits, marker and all, and
    * is tried again with every page.
    */
-  private removePurged(): void {
+  private removePurged(): Set<string> {
     const markers = this.sqlite.prepare('SELECT DISTINCT tbl, row_id FROM change_log WHERE field = ? AND applied = 0').all(PURGE_FIELD) as { tbl: string; row_id: string }[];
     /** The bytes of purged file descriptions (an administrator's laptop gets those markers too). */
     const hashes = new Set<string>();
@@ -581,13 +585,17 @@ export class SyncService {
       if (waiting.length === left.length) break;
       left = waiting;
     }
-    // Bytes nothing here describes or names any more go too (the service deletes them a week later).
-    const named = this.sqlite.prepare(
-      [{ tbl: 'attachments', column: 'sha256' }, ...FILE_HASH_REFERENCES].map((r) => `SELECT 1 FROM "${r.tbl}" WHERE "${r.column}" = @sha`).join(' UNION ALL '),
-    );
+    return hashes;
+  }
+
+  /** After the commit that removed their descriptions: deletes the files nothing here describes or names any more. */
+  private removeUnnamedFiles(hashes: ReadonlySet<string>): void {
+    if (hashes.size === 0) return;
+    const named = this.sqlite.prepare(HASH_COLUMNS.map((r) => `SELECT 1 FROM "${r.tbl}" WHERE "${r.column}" = @sha`).join(' UNION ALL '));
+    const forget = this.sqlite.prepare('DELETE FROM blob_uploads WHERE sha256 = ?');
     for (const sha of hashes) {
       if (named.get({ sha }) !== undefined) continue;
-      this.sqlite.prepare('DELETE FROM blob_uploads WHERE sha256 = ?').run(sha);
+      forget.run(sha);
       this.files?.remove(sha);
     }
   }
@@ -784,7 +792,7 @@ export class SyncService {
       if (ids.size > 0) held.set(tbl, ids);
       return ids.size - before;
     };
-    for (const ref of [{ tbl: 'attachments', column: 'sha256' }, ...FILE_HASH_REFERENCES]) hold(ref.tbl, ref.column, unsent);
+    for (const ref of HASH_COLUMNS) hold(ref.tbl, ref.column, unsent);
     const files = idsOf('attachments');
     for (const ref of ATTACHMENT_REFERENCES) hold(ref.tbl, ref.column, files);
     // Their children, which the service would refuse without their parent: until no more are found.
