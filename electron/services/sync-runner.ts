@@ -172,9 +172,12 @@ export class SyncRunner {
         const transport = this.transport();
         const r = await this.sync.syncOnce(transport);
         this.state = { ...this.state, lastError: null, failures: 0 };
-        // Before the divergence check: records about to leave this laptop would only show there as differences.
-        await this.checkScope(transport);
-        await this.maybeCheckDivergence(transport);
+        // Before the divergence check, and whenever one is due: records about to leave this laptop (a file's
+        // description no record here shows since the service purged the record) would show there as records
+        // the service lost, and be sent again to be refused.
+        const divergenceDue = this.divergenceDue();
+        await this.checkScope(transport, divergenceDue);
+        if (divergenceDue) await this.checkDivergenceNow(transport);
         return r;
       } catch (err) {
         const message = err instanceof Error ? err.message : String(err);
@@ -198,10 +201,10 @@ export class SyncRunner {
    * does not fail the round and removes nothing it had not finished (each organisation goes in its own
    * transaction); the next round asks again, as it does while an organisation is kept for unsent changes.
    */
-  private async checkScope(transport: SyncTransport): Promise<ScopeSummary | null> {
+  private async checkScope(transport: SyncTransport, due = false): Promise<ScopeSummary | null> {
     const check = this.opts.scope;
     if (!check) return null;
-    if (this.lastScopeAt !== null && this.now() - this.lastScopeAt < (this.opts.scopeIntervalMs ?? SCOPE_INTERVAL_MS)) return null;
+    if (!due && this.lastScopeAt !== null && this.now() - this.lastScopeAt < (this.opts.scopeIntervalMs ?? SCOPE_INTERVAL_MS)) return null;
     try {
       const summary = await check.run(transport);
       this.lastScopeAt = summary.kept.some((k) => k.reason === 'pending') ? null : this.now();
@@ -221,16 +224,21 @@ export class SyncRunner {
     return this.lastRemoval;
   }
 
+  /** A divergence check is due after this round: asked for, or the last one is an interval old. */
+  private divergenceDue(): boolean {
+    if (!this.opts.divergence) return false;
+    const last = Date.parse(this.settings.get(DIVERGENCE_KEY) ?? '');
+    return this.divergenceWanted || !Number.isFinite(last) || this.now() - last >= DIVERGENCE_INTERVAL_MS;
+  }
+
   /**
-   * After a successful round: compares with the server when a check is due or was asked for. A failed check
+   * After a successful round: compares with the server (when a check is due or was asked for). A failed check
    * does not fail the round (the data is synced; the check comes again next interval, not every minute).
    * Ops it marks to be sent again go at once, with a second round (attachment bytes first, as always).
    */
-  private async maybeCheckDivergence(transport: SyncTransport): Promise<void> {
+  private async checkDivergenceNow(transport: SyncTransport): Promise<void> {
     const check = this.opts.divergence;
     if (!check) return;
-    const last = Date.parse(this.settings.get(DIVERGENCE_KEY) ?? '');
-    if (!this.divergenceWanted && Number.isFinite(last) && this.now() - last < DIVERGENCE_INTERVAL_MS) return;
     this.divergenceWanted = false;
     let summary: DivergenceSummary;
     try {

@@ -19,7 +19,8 @@ import { blobs, syncFields, syncOps, syncPurges, syncRecords } from '../../serve
 import { silentLogger } from '../../electron/services/logger.ts';
 import { DivergenceCheck } from '../../electron/services/sync-divergence.ts';
 import { httpTransport, TransportError, type BlobTransport, type SyncTransport } from '../../electron/services/sync-transport.ts';
-import { companyData, openApp, useCleanup, type TestApp } from '../integration/fixtures.ts';
+import { SyncRunner } from '../../electron/services/sync-runner.ts';
+import { companyData, mentorData, openApp, useCleanup, type TestApp } from '../integration/fixtures.ts';
 import { ADMIN, BACKENDS, call, createUser, enrolDevice, login, startServer, TestClock } from './helpers.ts';
 import { laptopFor } from './sync-helpers.ts';
 
@@ -269,6 +270,55 @@ describe.each(BACKENDS)('purging deleted records every device has passed ($name)
       expect(Buffer.from(image.data, 'base64').equals(c)).toBe(true);
     } finally {
       for (const l of laptops) l.app.close();
+      await server.close();
+      await own.dispose();
+    }
+  });
+
+  it('a mentor’s laptop lets a purged photo’s file go before its divergence check compares: nothing is sent again, nothing refused', async () => {
+    const own = await backend.open();
+    const server = await startServer(own.database, new TestClock(), { purgeIntervalMs: 0 });
+    const url = await server.listen({ port: 0, host: '127.0.0.1' });
+    try {
+      const token = await login(server, ADMIN.email, ADMIN.password);
+      const device = async (role: 'admin' | 'mentor', mentorId?: string) => {
+        const user = await createUser(server, token, role, { region: '41', ...(mentorId ? { mentorId } : {}) });
+        const { token: t } = await enrolDevice(server, token, user.id);
+        const a = openApp();
+        const transport = httpTransport({ baseUrl: url, token: () => Promise.resolve(t) });
+        const divergence = new DivergenceCheck(a.sqlite, a.services.sync, a.services.settings.deviceId(), silentLogger());
+        // The scope check's usual interval (ten minutes): after the first round it is not due again in this test.
+        return { app: a, runner: new SyncRunner(a.services.sync, a.services.settings, null, silentLogger(), { transport, scope: a.services.syncScope, divergence }) };
+      };
+      const office = await device('admin');
+      const kim = await office.app.ok('mentors.create', mentorData({ name: '송공정', expertise: 'process' }));
+      const lee = await office.app.ok('mentors.create', mentorData({ name: '문인공', expertise: 'ai', affiliationType: 'kaist_institute' }));
+      const pair = await office.app.ok('pairs.create', { processMentorId: kim.id, aiMentorId: lee.id });
+      const { id: x } = await office.app.ok('companies.create', companyData({ name: '정리사진' }));
+      await office.app.ok('pairs.assign', { companyId: x, pairId: pair.id });
+      await office.runner.runOnce();
+      const mentor = await device('mentor', kim.id);
+      await mentor.runner.runOnce();
+
+      const png = crypto.randomBytes(2000);
+      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]).copy(png);
+      const { id: assessmentId } = await mentor.app.ok('assessments.create', { companyId: x, visitId: null, instrumentId: 'company-dx' });
+      const { id: evidenceId } = await mentor.app.ok('evidence.add', { assessmentId, itemId: 'ceo_vision', fileName: 'board.png', data: png.toString('base64') });
+      const fileId = (mentor.app.sqlite.prepare('SELECT attachment_id AS id FROM answer_evidence WHERE id = ?').get(evidenceId) as { id: string }).id;
+      expect(await mentor.runner.runOnce()).toMatchObject({ rejected: 0 });
+      await mentor.app.ok('evidence.remove', { id: evidenceId });
+      for (const d of [mentor, office, mentor, office]) await d.runner.runOnce();
+      expect(await call<PurgeResult>(server, 'POST', '/api/admin/sync/purge', { token })).toMatchObject({ body: { records: 1, files: 1 } });
+
+      // The next round brings the photo's purge, not the file's (no record of this mentor shows the file now, so
+      // its marker is not theirs to read); the divergence check is asked for, the scope check is not due.
+      const summary = await mentor.runner.checkDivergence();
+      expect(summary).toMatchObject({ recordsDiffering: 0, opsResent: 0, notRun: null });
+      expect(mentor.app.sqlite.prepare('SELECT count(*) AS n FROM attachments WHERE id = ?').get(fileId)).toEqual({ n: 0 });
+      expect(fs.existsSync(path.join(path.dirname(mentor.app.file), 'attachments', crypto.createHash('sha256').update(png).digest('hex')))).toBe(false);
+      await mentor.runner.runOnce();
+      expect(mentor.app.services.sync.status()).toMatchObject({ pending: 0, rejected: 0 });
+    } finally {
       await server.close();
       await own.dispose();
     }
