@@ -20,6 +20,7 @@ import crypto from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { DigestTree, differingRecords, recordKey, type DigestHash, type DigestIndex, type RecordDifference } from '#shared/sync/digest';
 import { MAX_DIGEST_SKIP, MAX_RECORDS_REQUEST, PURGE_FIELD, type RecordRef } from '#shared/sync/protocol';
+import { HASH_REFERENCES } from '#shared/sync/scope';
 import type { Logger } from './logger.ts';
 import type { SyncService } from './sync.ts';
 import { TransportError, type SyncTransport } from './sync-transport.ts';
@@ -162,12 +163,10 @@ export class DivergenceCheck {
     for (const o of answer.ops) serverHead.set(`${recordKey(o.tbl, o.rowId)}\u0000${o.field}`, o.hlc);
     const logged = this.sqlite.prepare('SELECT op_id, field, hlc, device_id FROM change_log WHERE tbl = ? AND row_id = ? AND server_seq IS NOT NULL AND rejected_reason IS NULL');
     const unsend = this.sqlite.prepare('UPDATE change_log SET server_seq = NULL WHERE op_id = ? AND server_seq IS NOT NULL');
-    const blobOf = (tbl: string, rowId: string): string | undefined =>
-      tbl === 'attachments'
-        ? (this.sqlite.prepare('SELECT sha256 AS sha FROM attachments WHERE id = ?').get(rowId) as { sha: string } | undefined)?.sha
-        : tbl === 'certificates'
-          ? (this.sqlite.prepare('SELECT pdf_sha256 AS sha FROM certificates WHERE id = ?').get(rowId) as { sha: string } | undefined)?.sha
-          : undefined;
+    const blobOf = (tbl: string, rowId: string): string | undefined => {
+      const ref = HASH_REFERENCES.find((r) => r.tbl === tbl);
+      return ref ? (this.sqlite.prepare(`SELECT "${ref.column}" AS sha FROM "${ref.tbl}" WHERE id = ?`).get(rowId) as { sha: string } | undefined)?.sha : undefined;
+    };
     this.sqlite.transaction(() => {
       for (const ref of refs) {
         const k = recordKey(ref.tbl, ref.rowId);

@@ -9,7 +9,7 @@
 import type Database from 'better-sqlite3';
 import { AppError, notFound } from '#shared/contract/errors';
 import { mergeField, type FieldHead } from '#shared/sync/merge';
-import { ATTACHMENT_REFERENCES, FILE_HASH_REFERENCES, SYNC_POLICY, scopeField } from '#shared/sync/scope';
+import { ATTACHMENT_REFERENCES, HASH_REFERENCES, SYNC_POLICY, scopeField } from '#shared/sync/scope';
 import { SIGNED_RECORDS } from '#shared/sync/signing';
 import { CLOCK_TOLERANCE_MS } from '#shared/sync/hlc';
 import { MAX_PULL_OPS, MAX_PUSH_BYTES, MAX_PUSH_OPS, PURGE_FIELD, type ChangeOp, type ConflictRecord, type PullResponse, type PushResponse, type ServerOp } from '#shared/sync/protocol';
@@ -91,9 +91,6 @@ async function onItsWay(request: Promise<unknown>): Promise<void> {
 /** The ISO time at the start of an HLC string. */
 const hlcTime = (hlc: string) => hlc.slice(0, 24);
 
-/** The columns that name bytes by their hash: a file's description, a signed certificate's PDF. */
-const HASH_COLUMNS: readonly { tbl: string; column: string }[] = [{ tbl: 'attachments', column: 'sha256' }, ...FILE_HASH_REFERENCES];
-
 export class SyncService {
   /** Bytes the service confirmed it holds in the current round (uploadBlobs): not asked about again until the next. */
   private readonly confirmedThisRound = new Set<string>();
@@ -142,7 +139,7 @@ export class SyncService {
       (
         this.sqlite
           .prepare(
-            HASH_COLUMNS.map((r) => `SELECT "${r.column}" AS sha256 FROM "${r.tbl}" WHERE id IN (SELECT row_id FROM change_log WHERE tbl = '${r.tbl}' AND server_seq IS NULL AND rejected_reason IS NULL)`)
+            HASH_REFERENCES.map((r) => `SELECT "${r.column}" AS sha256 FROM "${r.tbl}" WHERE id IN (SELECT row_id FROM change_log WHERE tbl = '${r.tbl}' AND server_seq IS NULL AND rejected_reason IS NULL)`)
               .join(' UNION '),
           )
           .all() as { sha256: string }[]
@@ -591,7 +588,7 @@ export class SyncService {
   /** After the commit that removed their descriptions: deletes the files nothing here describes or names any more. */
   private removeUnnamedFiles(hashes: ReadonlySet<string>): void {
     if (hashes.size === 0) return;
-    const named = this.sqlite.prepare(HASH_COLUMNS.map((r) => `SELECT 1 FROM "${r.tbl}" WHERE "${r.column}" = @sha`).join(' UNION ALL '));
+    const named = this.sqlite.prepare(HASH_REFERENCES.map((r) => `SELECT 1 FROM "${r.tbl}" WHERE "${r.column}" = @sha`).join(' UNION ALL '));
     const forget = this.sqlite.prepare('DELETE FROM blob_uploads WHERE sha256 = ?');
     for (const sha of hashes) {
       if (named.get({ sha }) !== undefined) continue;
@@ -792,7 +789,7 @@ export class SyncService {
       if (ids.size > 0) held.set(tbl, ids);
       return ids.size - before;
     };
-    for (const ref of HASH_COLUMNS) hold(ref.tbl, ref.column, unsent);
+    for (const ref of HASH_REFERENCES) hold(ref.tbl, ref.column, unsent);
     const files = idsOf('attachments');
     for (const ref of ATTACHMENT_REFERENCES) hold(ref.tbl, ref.column, files);
     // Their children, which the service would refuse without their parent: until no more are found.

@@ -25,10 +25,10 @@ import { uuidv7 } from 'uuidv7';
 import { hlcToString } from '#shared/sync/hlc';
 import { TOMBSTONE_FIELD } from '#shared/sync/merge';
 import { PURGE_FIELD } from '#shared/sync/protocol';
-import { ATTACHMENT_REFERENCES, NEVER_PURGED } from '#shared/sync/scope';
+import { ATTACHMENT_REFERENCES, HASH_REFERENCES, NEVER_PURGED } from '#shared/sync/scope';
 import type { Db } from '../db/index.ts';
 import { devices, syncPurges } from '../db/schema.ts';
-import { fieldsHolding, HASH_FIELDS, PUSH_LOCK } from './service.ts';
+import { fieldsHolding, PUSH_LOCK } from './service.ts';
 
 /** Records purged per round at most (a round is one transaction holding the push lock). */
 const PURGE_BATCH = 2000;
@@ -124,7 +124,7 @@ export class TombstonePurger {
       const deleted: unknown = await tx.execute(sql`
         delete from blobs b
         where greatest(b.created_at, b.checked_at) < ${before}::timestamptz
-          and not exists (${fieldsHolding(HASH_FIELDS, sql`(to_json(b.sha256)::text)`)})
+          and not exists (${fieldsHolding(HASH_REFERENCES, sql`(to_json(b.sha256)::text)`)})
         returning b.size`);
       const sizes = (deleted as { rows: { size: string | number }[] }).rows.map((r) => Number(r.size));
       return { blobs: sizes.length, blobBytes: sizes.reduce((x, y) => x + y, 0) };

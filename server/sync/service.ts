@@ -14,7 +14,7 @@ import { uuidv7 } from 'uuidv7';
 import { deleteRace, mergeField, TOMBSTONE_FIELD, unseen, type FieldHead } from '#shared/sync/merge';
 import { parseHlc } from '#shared/sync/hlc';
 import type { ChangeOp, ConflictRecord, PushResponse, ServerOp } from '#shared/sync/protocol';
-import { ATTACHMENT_REFERENCES, FILE_HASH_REFERENCES, scopeField } from '#shared/sync/scope';
+import { ATTACHMENT_REFERENCES, HASH_REFERENCES, scopeField } from '#shared/sync/scope';
 import type { Principal } from '../auth/service.ts';
 import { provenHolder } from '../blobs.ts';
 import type { Db } from '../db/index.ts';
@@ -48,15 +48,13 @@ export const PUSH_LOCK = 0x44584d53;
 /** Clock skew beyond which a pushed op's clock is logged (never refused). */
 export const DRIFT_LOG_MS = 5 * 60_000;
 /** Fields whose values name a blob or an attachment (indexed: sync_fields_blob_refs), and their longest JSON text. */
-const BLOB_REF_FIELDS: ReadonlySet<string> = new Set(['sha256', ...[...ATTACHMENT_REFERENCES, ...FILE_HASH_REFERENCES].map((r) => r.column)]);
+const BLOB_REF_FIELDS: ReadonlySet<string> = new Set([...ATTACHMENT_REFERENCES, ...HASH_REFERENCES].map((r) => r.column));
 const MAX_REF_LENGTH = 130;
 type FieldRef = { tbl: string; column: string };
-/** The fields that name a blob by its content hash: a file's description, a certificate's PDF. */
-export const HASH_FIELDS: readonly FieldRef[] = [{ tbl: 'attachments', column: 'sha256' }, ...FILE_HASH_REFERENCES];
 const fieldSet = (refs: readonly FieldRef[]): ReadonlySet<string> => new Set(refs.map((r) => `${r.tbl}\u0000${r.column}`));
 /** The fields that show a file (ATTACHMENT_REFERENCES) and those that name bytes, as `tbl\u0000column`. */
 const SHOWS_FILE = fieldSet(ATTACHMENT_REFERENCES);
-const NAMES_BLOB = fieldSet(HASH_FIELDS);
+const NAMES_BLOB = fieldSet(HASH_REFERENCES);
 /** A record read through the records that refer to it (attachment metadata). */
 const isReferenced = (tbl: string): boolean => policyOf(tbl)?.scope.kind === 'referenced';
 /**
@@ -769,7 +767,7 @@ export class SyncService {
     const holders = await jsonRows<RecordFacts>(
       q,
       sql`select r.tbl, r.row_id as "rowId", r.org_id as "orgId", r.owner_account as "ownerAccount"
-          from (${fieldsHolding(HASH_FIELDS, sql`(${JSON.stringify(sha256)})`)}) refs join ${syncRecords} r on r.tbl = refs.tbl and r.row_id = refs.row_id`,
+          from (${fieldsHolding(HASH_REFERENCES, sql`(${JSON.stringify(sha256)})`)}) refs join ${syncRecords} r on r.tbl = refs.tbl and r.row_id = refs.row_id`,
     );
     if (holders.length === 0) return false;
     return holders.some(await this.readableFilter(actor, holders, q));
@@ -792,7 +790,7 @@ export class SyncService {
     const uploader = new Map(held.map((b) => [b.sha256, b.uploadedBy]));
     const proven = await provenHolder(q, actor.accountId, [...hashes]);
     const values = sql`(select to_json(h)::text from json_array_elements_text(${list}::json) as x(h))`;
-    const named = new Set((await jsonRows<{ value: string }>(q, fieldsHolding(HASH_FIELDS, values))).map((r) => parseJsonString(r.value)));
+    const named = new Set((await jsonRows<{ value: string }>(q, fieldsHolding(HASH_REFERENCES, values))).map((r) => parseJsonString(r.value)));
     const ok = new Set<string>();
     for (const h of hashes) {
       if (!uploader.has(h) || uploader.get(h) === actor.accountId || proven.has(h) || !named.has(h) || (await this.readsHash(q, actor, h))) ok.add(h);

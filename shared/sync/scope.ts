@@ -94,6 +94,9 @@ export const ATTACHMENT_REFERENCES: readonly { tbl: string; column: string }[] =
 /** The records that refer to a file by its hash, with no attachment row (a signed certificate's PDF). */
 export const FILE_HASH_REFERENCES: readonly { tbl: string; column: string }[] = [{ tbl: 'certificates', column: 'pdf_sha256' }];
 
+/** Every column that names bytes by their hash: a file's description, and the records of FILE_HASH_REFERENCES. */
+export const HASH_REFERENCES: readonly { tbl: string; column: string }[] = [{ tbl: 'attachments', column: 'sha256' }, ...FILE_HASH_REFERENCES];
+
 /** The field that ties a record to its organisation (or parent), if any: it must be set when the record is created. */
 export function scopeField(tbl: string): string | null {
   const s = SYNC_POLICY[tbl]?.scope;
