@@ -38,7 +38,7 @@ export function createHandlers(s: AppServices): Handlers {
       s.syncRunner.disconnect();
       return { ok: true as const };
     },
-    'sync.now': () => s.syncRunner.runOnce(),
+    'sync.now': () => s.syncRunner.runNow(),
     'sync.conflicts': () => ({ rows: s.sync.conflicts().map((c) => ({ ...c, ...s.sync.describe(c.tbl, c.rowId) })) }),
     'sync.resolve': ({ id, choice, merged }) => {
       s.sync.resolve(id, choice, merged);

@@ -163,7 +163,17 @@ export class SyncRunner {
     });
   }
 
-  /** One round now (the button); concurrent calls share the round in flight. */
+  /**
+   * The "sync now" button: a round that starts after the click. The round in flight may have gathered what to
+   * send before the user's last change, so it is waited for (its failure is its own) before one runs; clicks
+   * made while the first waits share the round that follows.
+   */
+  async runNow(): Promise<SyncResult> {
+    if (this.inFlight) await this.inFlight.catch(() => undefined);
+    return this.runOnce();
+  }
+
+  /** One round (the background loop); concurrent calls share the round in flight. */
   async runOnce(): Promise<SyncResult> {
     if (this.inFlight) return this.inFlight;
     const round = (async () => {
@@ -268,9 +278,8 @@ export class SyncRunner {
   async checkDivergence(): Promise<DivergenceSummary | null> {
     this.divergenceWanted = true;
     this.lastDivergence = null;
-    // A round in flight may be past its check already: let it finish, then run one that checks.
-    if (this.inFlight) await this.inFlight.catch(() => undefined);
-    await this.runOnce();
+    // A round in flight may be past its check already: one that starts now checks.
+    await this.runNow();
     return this.lastDivergence;
   }
 

@@ -21,10 +21,13 @@ async function syncNow(page: Page) {
   await page.getByRole('link', { name: '동기화', exact: true }).click();
   // The previous round's message may still be on screen: close it first, so the one awaited is this round's.
   const done = page.getByRole('alert').filter({ hasText: /^보냄 \d+건 · 받음 \d+건/ });
-  for (const n of await done.all()) await n.getByRole('button', { name: '닫기' }).click({ timeout: 2000 }).catch(() => undefined);
-  await expect(done).toHaveCount(0);
+  const failed = page.getByRole('alert').filter({ hasText: '처리하지 못했습니다' });
+  for (const n of await done.or(failed).all()) await n.getByRole('button', { name: '닫기' }).click({ timeout: 2000 }).catch(() => undefined);
+  await expect(done.or(failed)).toHaveCount(0);
   await page.getByRole('button', { name: '지금 동기화' }).click();
-  await expect(done.last()).toBeVisible();
+  // A failed round says why: fail with that rather than wait for a message that will not come.
+  await expect(done.or(failed).last()).toBeVisible();
+  if ((await failed.count()) > 0) throw new Error(`sync round failed: ${await failed.last().innerText()}`);
   await expect(page.getByTestId('sync-pending')).toContainText('0');
 }
 

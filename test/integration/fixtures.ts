@@ -12,7 +12,7 @@ import { withCheckDigit } from '#shared/domain/brn';
 import type { AppErrorData, Result } from '#shared/contract/errors';
 import { contract, type OpInput, type OpName, type OpOutput } from '#shared/contract/index';
 import { resources } from '#shared/i18n/resources';
-import { createAppServices, type AppServices } from '../../electron/services/app.ts';
+import { createAppServices, type AppServices, type AppServicesOptions } from '../../electron/services/app.ts';
 import { dispatch } from '../../electron/services/dispatch.ts';
 import { createHandlers, type Handlers } from '../../electron/services/handlers.ts';
 import { silentLogger } from '../../electron/services/logger.ts';
@@ -92,6 +92,8 @@ export interface OpenAppOptions {
   migrationsFolder?: string;
   /** Replaces handlers (to simulate failures inside a handler). */
   handlers?: (h: Handlers, s: AppServices) => Handlers;
+  /** The sync runner's transport and checks (an in-memory server). */
+  sync?: AppServicesOptions['sync'];
 }
 
 export function openApp(opts: OpenAppOptions = {}): TestApp {
@@ -103,6 +105,7 @@ export function openApp(opts: OpenAppOptions = {}): TestApp {
     logger: silentLogger(),
     appVersion: 'test',
     ...(opts.now ? { now: opts.now } : {}),
+    ...(opts.sync ? { sync: opts.sync } : {}),
   });
   let closed = false;
   const close = () => {

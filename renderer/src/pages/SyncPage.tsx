@@ -110,7 +110,8 @@ export function SyncPage() {
           s.connected ? (
             <Button
               leftSection={<IconRefresh size={16} aria-hidden />}
-              loading={s.running || now.isPending}
+              // Not disabled by a background round: a click then waits for it and runs one of its own.
+              loading={now.isPending}
               onClick={() =>
                 now.mutate(
                   {},
