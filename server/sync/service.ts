@@ -22,7 +22,7 @@ import { blobs, devices, syncConflicts, syncFields, syncOps, syncRecords, users 
 import { canAccessOrg, canRead, canWrite, canWriteField, isWriter, parseJsonString, parseKind, policyOf, type Actor, type OrgFacts, type RecordFacts } from './authorize.ts';
 import { isLockValue, LOCK_FIELD_NAMES, LOCK_FIELDS, LOCKED_WITH_PARENT } from './locks.ts';
 import { checkSignature, isSignedLock } from './signing.ts';
-import { anyOf, rowTuples, textArray } from './sql.ts';
+import { anyOf, column, rowTuples } from './sql.ts';
 
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 type Q = Db | Tx;
@@ -586,7 +586,7 @@ export class SyncService {
     const headWrite = new Map([...newHeads].map(([fk, i]) => [i, storedHeads.has(fk) ? 'update' : 'insert']));
 
     // One statement stores the accepted ops, creates the new records and moves the field heads. The batch goes as
-    // one JSON array per column, zipped by unnest (a few parameters, each parsed once: thousands of parameters
+    // one JSON array per column, side by side (a few parameters, each parsed once: thousands of parameters
     // cost more to build and bind than the insert, and the same rows as JSON objects took three times as long
     // to read as these arrays on PostgreSQL). The ops of a batch come from one device: its id and user go once,
     // and the per-op columns name another only where an op's differs (null elsewhere).
@@ -596,7 +596,7 @@ export class SyncService {
     // from the same row.
     const batch = accepted.map((i) => ops[i] as ChangeOp);
     const first = batch[0] as ChangeOp;
-    const column = (get: (op: ChangeOp, n: number) => string | null) => textArray(batch.map(get));
+    const of = (get: (op: ChangeOp, n: number) => string | null) => column(batch.map(get));
     const created = accepted.flatMap((i, n) => {
       const record = creates.get(i);
       return record ? [{ n: n + 1, ...record }] : [];
@@ -609,9 +609,9 @@ export class SyncService {
     await tx.execute(
       sql`with x as materialized (
             select x.*, ${firstSeq}::bigint + x.n - 1 as seq
-            from unnest(${column((o) => o.opId)}, ${column((o) => o.tbl)}, ${column((o) => o.rowId)}, ${column((o) => o.field)}, ${column((o) => o.value)},
-                        ${column((o) => o.hlc)}, ${column((o) => o.base)}, ${column((o) => (o.deviceId === first.deviceId ? null : o.deviceId))},
-                        ${column((o) => (o.userId === first.userId ? null : o.userId))}, ${column((_, n) => headWrite.get(accepted[n] as number) ?? null)})
+            from rows from (${of((o) => o.opId)}, ${of((o) => o.tbl)}, ${of((o) => o.rowId)}, ${of((o) => o.field)}, ${of((o) => o.value)}, ${of((o) => o.hlc)},
+                            ${of((o) => o.base)}, ${of((o) => (o.deviceId === first.deviceId ? null : o.deviceId))}, ${of((o) => (o.userId === first.userId ? null : o.userId))},
+                            ${of((_, n) => headWrite.get(accepted[n] as number) ?? null)})
                  with ordinality as x(op_id, tbl, row_id, field, value, hlc, base, other_device, other_user, head, n)),
           ins as (
             insert into ${syncOps} (seq, op_id, tbl, row_id, field, value, hlc, device_id, user_id, account_id, base, received_at)
@@ -621,9 +621,9 @@ export class SyncService {
           records as (
             insert into ${syncRecords} (tbl, row_id, org_id, parent_row_id, created_by_account, owner_account, created_seq)
             select x.tbl, x.row_id, c.org_id, c.parent_row_id, ${actor.accountId}, c.owner_account, x.seq
-            from unnest(${textArray(created.map((c) => String(c.n)))}::bigint[], ${textArray(created.map((c) => c.orgId))}, ${textArray(created.map((c) => c.parentRowId))},
-                        ${textArray(created.map((c) => c.ownerAccount))}) as c(n, org_id, parent_row_id, owner_account)
-            join x on x.n = c.n),
+            from rows from (${column(created.map((c) => String(c.n)))}, ${column(created.map((c) => c.orgId))}, ${column(created.map((c) => c.parentRowId))},
+                            ${column(created.map((c) => c.ownerAccount))}) as c(n, org_id, parent_row_id, owner_account)
+            join x on x.n = c.n::bigint),
           new_heads as (
             insert into ${syncFields} (tbl, row_id, field, value, hlc, op_id, device_id, user_id, seq)
             select x.tbl, x.row_id, x.field, x.value, x.hlc, x.op_id, coalesce(x.other_device, ${first.deviceId}), coalesce(x.other_user, ${first.userId}), x.seq

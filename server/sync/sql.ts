@@ -11,13 +11,12 @@ export const anyOf = (column: AnyPgColumn | SQL, values: readonly string[]): SQL
   sql`${column} = any(array(select json_array_elements_text(${JSON.stringify(values)}::json)))`;
 
 /**
- * `values` as a `text[]` (null stays null), in their order, from one JSON parameter: a JSON array of strings is
- * parsed several times faster than the same values as objects (json_to_recordset matches every key of every
- * object), and both drivers pass a JSON parameter whole. A batch's columns, each one of these, are zipped by
- * `unnest(a, b, …)`.
+ * `values` as a set of text (null stays null), in their order, from one JSON parameter: a column of a batch.
+ * A batch's columns go side by side in `rows from (column(a), column(b), …) with ordinality`, which pairs the
+ * i-th value of each. A JSON array of strings is parsed several times faster than the same values as objects
+ * (json_to_recordset matches every key of every object), and both drivers pass a JSON parameter whole.
  */
-export const textArray = (values: readonly (string | null)[]): SQL =>
-  sql`array(select e from json_array_elements_text(${JSON.stringify(values)}::json) with ordinality as t(e, i) order by i)`;
+export const column = (values: readonly (string | null)[]): SQL => sql`json_array_elements_text(${JSON.stringify(values)}::json)`;
 /**
  * `(tbl, row_id) in <keys>` as one `row_id = any(…)` per table. A literal list of row values becomes an OR tree
  * the size of the batch: slow to plan, not an index lookup, and embedded PGlite fails on one of a few hundred

@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
-import { count } from 'drizzle-orm';
+import { count, inArray } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hlcToString } from '#shared/sync/hlc';
@@ -90,11 +90,12 @@ describe.each(BACKENDS)('sync limits, clocks and concurrency ($name)', (backend)
     const reader = await laptopFor(app, adminToken, (await call<{ userId: string }>(app, 'GET', '/api/me', { token: adminToken })).body.userId);
     await reader.pullAll();
     const sent: ChangeOp[] = [];
+    const answers: number[][] = [];
     const pushes = laptops.flatMap((l) =>
-      Array.from({ length: 4 }, () => {
+      Array.from({ length: 4 }, async () => {
         const ops = l.record('visits', uuidv7(), { org_id: w.ids.c1, summary: 's' });
         sent.push(...ops);
-        return l.pushOk(ops);
+        answers.push((await l.pushOk(ops)).map((r) => (r.status === 'accepted' ? r.seq : -1)));
       }),
     );
     // Pull while pushing: whatever a page's cursor passed must never be missing later.
@@ -105,6 +106,12 @@ describe.each(BACKENDS)('sync limits, clocks and concurrency ($name)', (backend)
     await Promise.all([...pushes, reading]);
     for (const o of (await reader.pullAll()).ops) seen.add(o.opId);
     for (const o of sent) expect(seen.has(o.opId)).toBe(true);
+    // Each batch's numbers follow one another in batch order, and no number was given twice.
+    for (const seqs of answers) expect(seqs).toEqual(seqs.map((_, i) => (seqs[0] as number) + i));
+    const all = answers.flat();
+    expect(new Set(all).size).toBe(sent.length);
+    const stored = await database.db.select({ seq: syncOps.seq, opId: syncOps.opId }).from(syncOps).where(inArray(syncOps.opId, sent.map((o) => o.opId)));
+    expect(stored.map((r) => Number(r.seq)).sort((a, b) => a - b)).toEqual([...all].sort((a, b) => a - b));
     const heads = await database.db.select({ n: count() }).from(syncFields);
     expect(heads[0]?.n).toBeGreaterThan(0);
   });
