@@ -592,7 +592,7 @@ export class SyncService {
     // and the per-op columns name another only where an op's differs (null elsewhere).
     // The batch's sequence numbers are one block, drawn at once: every writer of the log holds the push lock, so
     // no other number is drawn in between, and commit order stays sequence order. An op's number is the block's
-    // first plus its place in the batch (`n`, from 1: the arrays keep their order); the records and heads take it
+    // first plus its place in the batch (`n`, numbered from 1 by `with ordinality`); the records and heads take it
     // from the same row.
     const batch = accepted.map((i) => ops[i] as ChangeOp);
     const first = batch[0] as ChangeOp;
