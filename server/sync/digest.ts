@@ -19,7 +19,7 @@ import { syncFields, syncOps, syncRecords } from '../db/schema.ts';
 import { ATTACHMENT_REFERENCES } from '#shared/sync/scope';
 import { canAccessOrg, type Actor } from './authorize.ts';
 import { literal, PUSH_LOCK, type SyncService } from './service.ts';
-import { rowTuples } from './sql.ts';
+import { rowTuples, textValues } from './sql.ts';
 
 /** SHA-256 as lowercase hex: the record and bucket hash of the tree (the laptop uses the same). */
 export const sha256Hex: DigestHash = (text) => crypto.createHash('sha256').update(text).digest('hex');
@@ -81,7 +81,7 @@ export class SyncDigest {
     const accessible = orgIds.filter((id) => canAccessOrg(actor, id, facts.get(id)));
     const global = and(isNull(syncRecords.orgId), ne(syncRecords.tbl, 'attachments'));
     if (accessible.length === 0) return global;
-    const inOrgs = sql`(select json_array_elements_text(${JSON.stringify(accessible)}::json))`;
+    const inOrgs = sql`(select ${textValues(accessible)})`;
     const shown = sql.join(
       ATTACHMENT_REFERENCES.map(
         (r) => sql`select f.value from ${syncFields} f join ${syncRecords} o on o.tbl = f.tbl and o.row_id = f.row_id

@@ -29,6 +29,7 @@ import { ATTACHMENT_REFERENCES, HASH_REFERENCES, NEVER_PURGED } from '#shared/sy
 import type { Db } from '../db/index.ts';
 import { devices, syncPurges } from '../db/schema.ts';
 import { fieldsHolding, PUSH_LOCK } from './service.ts';
+import { textValues } from './sql.ts';
 
 /** Records purged per round at most (a round is one transaction holding the push lock). */
 const PURGE_BATCH = 2000;
@@ -40,7 +41,7 @@ const DELETED_RECORDS = sql`
   from sync_records r
   join sync_fields d on d.tbl = r.tbl and d.row_id = r.row_id and d.field = ${TOMBSTONE_FIELD}
   where r.purged_seq is null and d.value is not null and d.value <> 'null'
-    and r.tbl not in (select json_array_elements_text(${JSON.stringify([...NEVER_PURGED])}::json))`;
+    and r.tbl not in (select ${textValues([...NEVER_PURGED])})`;
 /** Bytes no record names are kept this long after their upload or a laptop's last question about them. */
 export const UNNAMED_BLOB_GRACE_MS = 7 * 24 * 3_600_000;
 /** No open conflict on the record `r` (someone may still restore it or settle the field). */

@@ -7,16 +7,16 @@ import type { AnyPgColumn } from 'drizzle-orm/pg-core';
  * A parameter per value cost more to build and plan than the lookup (twice the time of this for a push's
  * records on embedded PGlite); `in (select …)` of the same parameter was planned as a scan of the whole table.
  */
-export const anyOf = (column: AnyPgColumn | SQL, values: readonly string[]): SQL =>
-  sql`${column} = any(array(select json_array_elements_text(${JSON.stringify(values)}::json)))`;
+export const anyOf = (column: AnyPgColumn | SQL, values: readonly string[]): SQL => sql`${column} = any(array(select ${textValues(values)}))`;
 
 /**
- * `values` as a set of text (null stays null), in their order, from one JSON parameter: a column of a batch.
- * A batch's columns go side by side in `rows from (column(a), column(b), …) with ordinality`, which pairs the
- * i-th value of each. A JSON array of strings is parsed several times faster than the same values as objects
- * (json_to_recordset matches every key of every object), and both drivers pass a JSON parameter whole.
+ * `values` as a set of text (null stays null), in their order, from one JSON parameter: a list to look up
+ * (`in (select …)`), or a column of a batch. A batch's columns go side by side in
+ * `rows from (textValues(a), textValues(b), …) with ordinality`, which pairs the i-th value of each. A JSON array
+ * of strings is parsed several times faster than the same values as objects (json_to_recordset matches every
+ * key of every object), and both drivers pass a JSON parameter whole.
  */
-export const column = (values: readonly (string | null)[]): SQL => sql`json_array_elements_text(${JSON.stringify(values)}::json)`;
+export const textValues = (values: readonly (string | null)[]): SQL => sql`json_array_elements_text(${JSON.stringify(values)}::json)`;
 /**
  * `(tbl, row_id) in <keys>` as one `row_id = any(…)` per table. A literal list of row values becomes an OR tree
  * the size of the batch: slow to plan, not an index lookup, and embedded PGlite fails on one of a few hundred
