@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PGlite, types, type SerializerOptions } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import { sql } from 'drizzle-orm';
 import { drizzle as drizzleNodePg } from 'drizzle-orm/node-postgres';
 import { migrate as migrateNodePg } from 'drizzle-orm/node-postgres/migrator';
@@ -14,6 +14,7 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
 import * as schema from './schema.ts';
+import { ThreadedPGlite } from './threaded-pglite.ts';
 
 export type Schema = typeof schema;
 /** The drizzle API both drivers share; services are written against this only. */
@@ -33,15 +34,6 @@ export interface ServerDatabase {
 }
 
 export const MIGRATIONS_FOLDER = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
-
-/**
- * A json parameter goes to PGlite as UTF-8 bytes in binary format (json's binary form is its text). PGlite's
- * own text path measures each string in a JavaScript loop, twice, before encoding it: on the one large JSON
- * parameter that carries a push batch, that was a sixth of the service's time.
- */
-const PGLITE_SERIALIZERS = {
-  [types.JSON]: (value: unknown) => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)),
-} as unknown as SerializerOptions;
 
 export async function openDatabase(config: DatabaseConfig): Promise<ServerDatabase> {
   if (config.kind === 'postgres') {
@@ -64,9 +56,10 @@ export async function openDatabase(config: DatabaseConfig): Promise<ServerDataba
       throw error;
     }
   }
-  const client = new PGlite({ ...(config.dataDir === undefined ? {} : { dataDir: config.dataDir }), serializers: PGLITE_SERIALIZERS });
+  // On a thread of its own: PGlite's work would otherwise hold the service's event loop (threaded-pglite.ts).
+  const client = await ThreadedPGlite.open(config.dataDir);
   try {
-    const db = drizzlePglite(client, { schema });
+    const db = drizzlePglite(client as unknown as PGlite, { schema });
     await migratePglite(db, { migrationsFolder: MIGRATIONS_FOLDER });
     return {
       kind: 'pglite',
