@@ -9,8 +9,8 @@
  * them and answers. Plain JavaScript: a worker thread loads this file with Node's own loader, under tsx,
  * vitest or node alike.
  *
- * Messages in: { id, op: 'query', tx, sql, params, rowMode } | { id, op: 'begin' } | { id, op: 'end', tx,
- * commit } | { id, op: 'close' }. Each is answered once: { id, result } or { id, error }.
+ * Messages in: { op: 'begin', tx } | { id, op: 'query', tx, sql, params, rowMode } | { id, op: 'end', tx, commit }
+ * | { id, op: 'close' }. Each but `begin` is answered once: { id, result } or { id, error }.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite, types } from '@electric-sql/pglite';
@@ -39,13 +39,12 @@ const options = workerData ?? {};
 const db = new PGlite({ ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }), serializers });
 
 /**
- * Open transactions by number: the transaction, how to end it, and PGlite's promise of it. A transaction
- * stays open, other queries queueing behind it as they do in PGlite itself, until `end` commits it or rolls it
- * back.
- * @type {Map<number, { tx: import('@electric-sql/pglite').Transaction, end: (commit: boolean) => void, done: Promise<void> }>}
+ * Open transactions by the number the service's thread gave them: the transaction once PGlite has begun it,
+ * how to end it, and PGlite's promise of it. A transaction stays open, other queries queueing behind it as
+ * they do in PGlite itself, until `end` commits it or rolls it back.
+ * @type {Map<number, { tx: Promise<import('@electric-sql/pglite').Transaction>, end: (commit: boolean) => void, done: Promise<void> }>}
  */
 const open = new Map();
-let nextTx = 1;
 const ROLLBACK = Symbol('rollback');
 
 /** What crosses the thread boundary of an error: its message, and PostgreSQL's fields (code, detail, …). */
@@ -57,22 +56,30 @@ function describe(/** @type {unknown} */ error) {
   return { ...fields, name: error.name, message: error.message, stack: error.stack };
 }
 
-/** Begins a transaction; answers with its number once it is open, or with the error if it could not begin. */
-function begin(/** @type {number} */ id) {
-  const number = nextTx++;
-  let opened = false;
-  /** @type {Promise<void>} */
+/**
+ * Begins transaction `number`. Nothing is answered: its first query is sent right behind the `begin`, and
+ * waits here until PGlite has begun it (or fails with the reason it could not begin).
+ */
+function begin(/** @type {number} */ number) {
+  /** @type {(tx: import('@electric-sql/pglite').Transaction) => void} */
+  let opened = () => undefined;
+  /** @type {(commit: boolean) => void} */
+  let end = () => undefined;
   const done = db.transaction(
     (tx) =>
       new Promise((resolve, reject) => {
-        open.set(number, { tx, end: (commit) => (commit ? resolve() : reject(ROLLBACK)), done });
-        opened = true;
-        port.postMessage({ id, result: number });
+        end = (commit) => (commit ? resolve() : reject(ROLLBACK));
+        opened(tx);
       }),
   );
-  done.catch((error) => {
-    if (!opened) port.postMessage({ id, error: describe(error) });
-  });
+  done.catch(() => undefined);
+  /** @type {Promise<import('@electric-sql/pglite').Transaction>} */
+  const tx = Promise.race([
+    new Promise((resolve) => (opened = resolve)),
+    done.then(() => Promise.reject(new Error(`transaction ${number} ended before it began`))),
+  ]);
+  tx.catch(() => undefined);
+  open.set(number, { tx, end: (commit) => end(commit), done });
 }
 
 port.on('message', (/** @type {any} */ message) => {
@@ -80,21 +87,25 @@ port.on('message', (/** @type {any} */ message) => {
   const fail = (/** @type {unknown} */ error) => port.postMessage({ id, error: describe(error) });
   switch (message.op) {
     case 'query': {
-      const target = message.tx ? open.get(message.tx)?.tx : db;
+      const target = message.tx ? open.get(message.tx)?.tx : Promise.resolve(db);
       if (!target) return fail(new Error(`transaction ${message.tx} is not open`));
-      target.query(message.sql, message.params, { rowMode: message.rowMode, parsers }).then(
+      target.then((t) => t.query(message.sql, message.params, { rowMode: message.rowMode, parsers })).then(
         (result) => port.postMessage({ id, result: { rows: result.rows, fields: result.fields, affectedRows: result.affectedRows } }),
         fail,
       );
       return;
     }
     case 'begin':
-      return begin(id);
+      return begin(message.tx);
     case 'end': {
       const entry = open.get(message.tx);
       if (!entry) return fail(new Error(`transaction ${message.tx} is not open`));
       open.delete(message.tx);
-      entry.end(Boolean(message.commit));
+      // An `end` may arrive before PGlite has begun the transaction (nothing was queried in it).
+      entry.tx.then(
+        () => entry.end(Boolean(message.commit)),
+        () => undefined,
+      );
       entry.done.then(
         () => port.postMessage({ id, result: null }),
         (error) => (error === ROLLBACK ? port.postMessage({ id, result: null }) : fail(error)),

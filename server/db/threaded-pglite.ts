@@ -20,7 +20,7 @@ export interface ThreadedTransaction {
   query(sql: string, params?: unknown[], options?: QueryOptions): Promise<QueryResult>;
 }
 
-type Message = { op: 'query'; tx: number; sql: string; params: unknown[]; rowMode: 'array' | 'object' } | { op: 'begin' } | { op: 'end'; tx: number; commit: boolean } | { op: 'close' };
+type Message = { op: 'query'; tx: number; sql: string; params: unknown[]; rowMode: 'array' | 'object' } | { op: 'end'; tx: number; commit: boolean } | { op: 'close' };
 
 interface ErrorFields {
   message: string;
@@ -42,6 +42,7 @@ export class ThreadedPGlite {
   private readonly worker: Worker;
   private readonly pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
   private nextId = 1;
+  private nextTx = 1;
   private failure: Error | undefined;
   private readonly ready: Promise<void>;
 
@@ -102,7 +103,9 @@ export class ThreadedPGlite {
 
   /** Runs `callback` in one transaction: committed when it returns, rolled back when it throws. */
   async transaction<T>(callback: (tx: ThreadedTransaction) => Promise<T>): Promise<T> {
-    const tx = await this.send<number>({ op: 'begin' });
+    // Not waited for: the first query goes right behind it, and the thread runs it once the transaction is open.
+    const tx = this.nextTx++;
+    if (!this.failure) this.worker.postMessage({ op: 'begin', tx });
     let result: T;
     try {
       result = await callback({ query: (sql, params = [], options = {}) => this.send({ op: 'query', tx, sql, params, rowMode: options.rowMode ?? 'object' }) });

@@ -59,6 +59,17 @@ describe('embedded PGlite on a thread of its own', () => {
     expect(await notes(db)).toEqual(['first', 'second']);
   });
 
+  it('ends a transaction that threw before its first query, and goes on serving', async () => {
+    const db = await open();
+    await expect(
+      db.db.transaction(() => {
+        throw new Error('nothing to store');
+      }),
+    ).rejects.toThrow('nothing to store');
+    await db.db.execute(sql`insert into scratch values (1, 'after')`);
+    expect(await notes(db)).toEqual(['after']);
+  });
+
   it("passes PostgreSQL's error code on (a unique violation is recognised) and leaves nothing of the failed transaction", async () => {
     const db = await open();
     await db.db.execute(sql`insert into scratch values (1, 'kept')`);
