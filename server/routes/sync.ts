@@ -9,7 +9,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { digestRequest, MAX_PULL_OPS, pullRequest, pushRequest, recordsRequest, scopeRequest } from '#shared/sync/protocol';
 import type { Principal } from '../auth/service.ts';
-import { authenticate, type ServerContext } from '../context.ts';
+import { authenticate, authenticateEarly, type ServerContext } from '../context.ts';
 import { apiError } from '../errors.ts';
 import { SyncDigest } from '../sync/digest.ts';
 import { SyncScope } from '../sync/scope-check.ts';
@@ -50,7 +50,7 @@ export function syncRoutes(app: FastifyInstance, ctx: ServerContext): void {
     return p;
   };
 
-  app.post('/api/sync/push', { config, bodyLimit: SYNC_BODY_LIMIT }, async (request) => {
+  app.post('/api/sync/push', { config, bodyLimit: SYNC_BODY_LIMIT, preParsing: authenticateEarly(ctx) }, async (request) => {
     const p = await device(request);
     const body = parse(pushRequest, request.body);
     const response = await ctx.sync.push(p, body.ops, request.log);

@@ -52,6 +52,26 @@ describe.each(BACKENDS)('sync limits, clocks and concurrency ($name)', (backend)
     expect(tooBig.body).toEqual({ code: 'payload_too_large', messageKey: 'errors.payloadTooLarge' });
   });
 
+  it('refuses a push without a valid device token, its body read or not, and stores none of it', async () => {
+    const visit = uuidv7();
+    const ops = [w.mentorA.op('visits', visit, 'org_id', w.ids.c1), w.mentorA.op('visits', visit, 'summary', '토큰 없음')];
+    const unknown = await call(app, 'POST', '/api/sync/push', { token: 'x'.repeat(43), body: { ops } });
+    expect(unknown.status).toBe(401);
+    expect(unknown.body).toEqual({ code: 'unauthenticated', messageKey: 'errors.auth.invalidToken' });
+    expect((await call(app, 'POST', '/api/sync/push', { body: { ops } })).body).toMatchObject({ code: 'unauthenticated' });
+    // A login without a device may not sync.
+    const noDevice = await call(app, 'POST', '/api/sync/push', { token: adminToken, body: { ops } });
+    expect(noDevice.status).toBe(403);
+    expect(noDevice.body).toMatchObject({ messageKey: 'errors.auth.deviceRequired' });
+    // The token is looked up while the body arrives; a body that then fails is refused for what it is.
+    const broken = await app.inject({ method: 'POST', url: '/api/sync/push', headers: { authorization: `Bearer ${'x'.repeat(43)}`, 'content-type': 'application/json' }, payload: '{"ops": [' });
+    expect(broken.statusCode).toBe(400);
+    const stored = await database.db.select({ n: count() }).from(syncOps).where(inArray(syncOps.opId, ops.map((o) => o.opId)));
+    expect(stored[0]?.n).toBe(0);
+    // The same ops from the device are taken.
+    expect((await w.mentorA.push(ops)).body.results.every((r) => r.status === 'accepted')).toBe(true);
+  });
+
   it('accepts ops whose clocks are days off the server’s, and logs the skew', async () => {
     logLines.length = 0;
     const visit = uuidv7();
