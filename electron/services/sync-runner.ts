@@ -143,7 +143,6 @@ export class SyncRunner {
     const f = this.opts.fetch ?? fetch;
     return httpTransport({
       baseUrl: conn.serverUrl,
-      fetch: f,
       invalidateToken: () => {
         this.token = null;
       },
