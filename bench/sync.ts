@@ -29,7 +29,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { uuidv7 } from 'uuidv7';
 import { hlcToString } from '#shared/sync/hlc';
-import type { ChangeOp, PullResponse, PushResponse } from '#shared/sync/protocol';
+import type { ChangeOp, PullResponse, PushChain, PushResponse } from '#shared/sync/protocol';
 import { createAppServices, type AppServices } from '../electron/services/app.ts';
 import { silentLogger } from '../electron/services/logger.ts';
 import { httpTransport, type SyncTransport } from '../electron/services/sync-transport.ts';
@@ -200,9 +200,10 @@ function counted(inner: SyncTransport): SyncTransport & { pushes: number; pulls:
     pulledOps: 0,
     cursor: 0,
     more: false,
-    push: (ops: ChangeOp[]) => {
+    pushWindow: inner.pushWindow,
+    push: (ops: ChangeOp[], chain?: PushChain) => {
       t.pushes++;
-      return inner.push(ops);
+      return inner.push(ops, chain);
     },
     pull: async (after: number, limit: number) => {
       t.pulls++;

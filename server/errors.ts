@@ -21,7 +21,8 @@ export type ServerErrorCode =
   | 'enrolment_code_used'
   | 'rate_limited'
   | 'payload_too_large'
-  | 'unsupported_media_type';
+  | 'unsupported_media_type'
+  | 'out_of_order';
 
 export interface ApiErrorBody extends Omit<AppErrorData, 'code'> {
   code: ServerErrorCode;

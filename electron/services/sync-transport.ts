@@ -13,6 +13,7 @@ import {
   conflictRecord,
   digestResponse,
   pullResponse,
+  PUSH_WINDOW,
   pushResponse,
   recordsResponse,
   scopeResponse,
@@ -22,6 +23,7 @@ import {
   type DigestRequest,
   type DigestResponse,
   type PullResponse,
+  type PushChain,
   type PushResponse,
   type RecordRef,
   type RecordsResponse,
@@ -32,7 +34,10 @@ import {
 const snapshotPage = z.object({ ops: z.array(serverOp), conflicts: z.array(conflictRecord), cursor: z.number().int(), next: z.object({ tbl: z.string(), rowId: z.string() }).nullable() });
 
 export interface SyncTransport {
-  push(ops: ChangeOp[]): Promise<PushResponse>;
+  /** One batch; `chain` places it after the device's batch still unanswered (see PushChain), when the transport sends more than one at once. */
+  push(ops: ChangeOp[], chain?: PushChain): Promise<PushResponse>;
+  /** How many push batches may be on their way at once (absent: one at a time). */
+  pushWindow?: number;
   pull(after: number, limit: number): Promise<PullResponse>;
   /** The current state of one organisation's records (a company newly assigned to this laptop's pair). */
   snapshot?(orgId: string, after: { tbl: string; rowId: string } | null, cursor: number | null): Promise<SnapshotPage>;
@@ -82,6 +87,8 @@ export class TransportError extends Error {
     message: string,
     readonly retryable: boolean,
     readonly status?: number,
+    /** The service's error code (`code` of its JSON error body), when it gave one. */
+    readonly code?: string,
   ) {
     super(message);
     this.name = 'TransportError';
@@ -131,6 +138,15 @@ function send(url: URL, method: string, headers: Record<string, string>, body: B
 }
 
 const ok = (status: number) => status >= 200 && status < 300;
+/** The `code` of the service's JSON error body, if it is one. */
+function errorCode(answer: HttpAnswer): string | undefined {
+  try {
+    const code = (JSON.parse(answer.body.toString('utf8')) as { code?: unknown } | null)?.code;
+    return typeof code === 'string' ? code : undefined;
+  } catch {
+    return undefined;
+  }
+}
 const text = (answer: HttpAnswer, max: number) => answer.body.subarray(0, max).toString('utf8');
 
 export function httpTransport(opts: HttpTransportOptions): SyncTransport {
@@ -153,7 +169,7 @@ export function httpTransport(opts: HttpTransportOptions): SyncTransport {
     return answer;
   };
   const failure = (answer: HttpAnswer, max: number) =>
-    new TransportError(`HTTP ${answer.status}: ${text(answer, max)}`.slice(0, max), answer.status >= 500 || answer.status === 429 || answer.status === 408, answer.status);
+    new TransportError(`HTTP ${answer.status}: ${text(answer, max)}`.slice(0, max), answer.status >= 500 || answer.status === 429 || answer.status === 408, answer.status, errorCode(answer));
   /** JSON in, JSON out; anything but a 2xx answer throws. */
   const request = async (method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown> => {
     const answer = await call(method, path, body === undefined ? undefined : Buffer.from(JSON.stringify(body)), 'application/json', opts.timeoutMs ?? 30_000);
@@ -189,8 +205,9 @@ export function httpTransport(opts: HttpTransportOptions): SyncTransport {
   };
   return {
     serverDate: () => serverDate,
-    async push(ops) {
-      return pushResponse.parse(await request('POST', '/api/sync/push', { ops }));
+    pushWindow: PUSH_WINDOW,
+    async push(ops, chain) {
+      return pushResponse.parse(await request('POST', '/api/sync/push', chain ? { ops, chain } : { ops }));
     },
     async pull(after, limit) {
       return pullResponse.parse(await request('GET', `/api/sync/pull?after=${after}&limit=${limit}`));

@@ -7,12 +7,13 @@
  * this version does not know wait in the log and are applied later.
  */
 import type Database from 'better-sqlite3';
+import { uuidv7 } from 'uuidv7';
 import { AppError, notFound } from '#shared/contract/errors';
 import { mergeField, type FieldHead } from '#shared/sync/merge';
 import { ATTACHMENT_REFERENCES, HASH_REFERENCES, SYNC_POLICY, scopeField } from '#shared/sync/scope';
 import { SIGNED_RECORDS } from '#shared/sync/signing';
 import { CLOCK_TOLERANCE_MS } from '#shared/sync/hlc';
-import { MAX_PULL_OPS, MAX_PUSH_BYTES, MAX_PUSH_OPS, PURGE_FIELD, type ChangeOp, type ConflictRecord, type PullResponse, type PushResponse, type ServerOp } from '#shared/sync/protocol';
+import { MAX_PULL_OPS, MAX_PUSH_BYTES, MAX_PUSH_OPS, PURGE_FIELD, type ChangeOp, type ConflictRecord, type PullResponse, type PushChain, type PushResponse, type ServerOp } from '#shared/sync/protocol';
 import type { Logger } from './logger.ts';
 import type { MutationLayer, SqlValue, Tx } from './mutations.ts';
 import { ATTACHMENT_IN_USE, type AttachmentStore } from './attachments.ts';
@@ -86,6 +87,16 @@ export interface LogRow {
 async function onItsWay(request: Promise<unknown>): Promise<void> {
   request.catch(() => undefined);
   await new Promise((resolve) => setImmediate(resolve));
+}
+
+/** A push batch on its way (SyncService.push). */
+interface Sending {
+  batch: LogRow[];
+  ops: ChangeOp[];
+  chain: PushChain;
+  /** Sent a second time (it had overtaken the batch it follows). */
+  resent: boolean;
+  answer: Promise<PushResponse>;
 }
 
 /** The ISO time at the start of an HLC string. */
@@ -254,26 +265,48 @@ export class SyncService {
   }
 
   /**
-   * Sends pending ops batch by batch, in log order, one request at a time; a failed request throws and leaves
-   * every op of that batch (and of the ones after it) pending. While a batch is on its way, the answers to the
-   * previous one are recorded and the next one is read and made ready: the laptop's own work overlaps the round trip.
+   * Sends pending ops batch by batch, in log order. Up to the transport's push window are on their way at once
+   * (over HTTP: the next batch travels and is read by the service while it stores the previous one); each names
+   * the batch it follows, and the service stores a device's batches only in that order (PushChain). Answers are
+   * recorded in order while later batches travel, and the next one is read meanwhile: the laptop's work overlaps
+   * the round trips. A batch that arrived before the one it follows is refused whole and sent again once that
+   * one is answered. Any other failure throws and leaves every op of that batch (and of those after it) pending;
+   * an op counts as sent only once its answer is recorded.
    */
   async push(transport: SyncTransport, bytesMissing = false): Promise<{ accepted: number; rejected: number }> {
     const totals = { accepted: 0, rejected: 0 };
     const held = bytesMissing ? this.recordsAwaitingBytes() : null;
-    let batch = this.nextBatch(0, held);
-    let ops = batch.map((r) => this.toOp(r));
-    let answered: { batch: LogRow[]; response: PushResponse } | null = null;
-    while (batch.length > 0) {
-      const sending = transport.push(ops);
-      await onItsWay(sending);
-      if (answered) this.recordAnswers(answered.batch, answered.response, totals);
-      const next = this.nextBatch((batch[batch.length - 1] as LogRow).seq, held);
-      ops = next.map((r) => this.toOp(r));
-      answered = { batch, response: await sending };
-      batch = next;
+    const window = Math.max(1, transport.pushWindow ?? 1);
+    const flight: Sending[] = [];
+    const send = (s: Omit<Sending, 'answer'>): Sending => {
+      const answer = transport.push(s.ops, s.chain);
+      answer.catch(() => undefined); // awaited in turn; a failure behind the first one is not lost, only later
+      return { ...s, answer };
+    };
+    let previous: string | null = null;
+    let next = this.nextBatch(0, held);
+    for (;;) {
+      while (flight.length < window && next.length > 0) {
+        const sending = send({ batch: next, ops: next.map((r) => this.toOp(r)), chain: { batch: uuidv7(), after: previous }, resent: false });
+        flight.push(sending);
+        previous = sending.chain.batch;
+        await onItsWay(sending.answer);
+        next = this.nextBatch((next[next.length - 1] as LogRow).seq, held);
+      }
+      const first = flight[0];
+      if (!first) break;
+      let response: PushResponse;
+      try {
+        response = await first.answer;
+      } catch (err) {
+        // It overtook the batch it follows, which has since been answered (it came first): send it again.
+        if (!(err instanceof TransportError && err.code === 'out_of_order') || first.chain.after === null || first.resent) throw err;
+        flight[0] = send({ ...first, resent: true });
+        continue;
+      }
+      flight.shift();
+      this.recordAnswers(first.batch, response, totals);
     }
-    if (answered) this.recordAnswers(answered.batch, answered.response, totals);
     if (totals.rejected > 0) this.removeRefusedRecords();
     return totals;
   }

@@ -98,6 +98,12 @@ export const devices = pgTable(
      * page only once the previous one is applied). Tombstones at or below every live device's position are purged.
      */
     appliedSeq: bigint('applied_seq', { mode: 'number' }),
+    /**
+     * The last push batch of this device the service stored (its id, chosen by the laptop). A laptop sends its
+     * next batch before the answer to the previous one comes; that batch names the one it must follow, and is
+     * refused (409, sent again) if it arrived first: a device's changes are stored in the order it made them.
+     */
+    lastPushBatch: text('last_push_batch'),
   },
   (t) => [index('devices_user').on(t.userId)],
 );

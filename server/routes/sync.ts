@@ -53,7 +53,7 @@ export function syncRoutes(app: FastifyInstance, ctx: ServerContext): void {
   app.post('/api/sync/push', { config, bodyLimit: SYNC_BODY_LIMIT, preParsing: authenticateEarly(ctx) }, async (request) => {
     const p = await device(request);
     const body = parse(pushRequest, request.body);
-    const response = await ctx.sync.push(p, body.ops, request.log);
+    const response = await ctx.sync.push(p, body.ops, request.log, body.chain);
     const rejected = response.results.filter((r) => r.status === 'rejected').length;
     request.log.info({ deviceId: p.deviceId, userId: p.userId, ops: body.ops.length, rejected }, 'sync push');
     return response;

@@ -13,11 +13,12 @@ import { alias } from 'drizzle-orm/pg-core';
 import { uuidv7 } from 'uuidv7';
 import { deleteRace, mergeField, TOMBSTONE_FIELD, unseen, type FieldHead } from '#shared/sync/merge';
 import { parseHlc } from '#shared/sync/hlc';
-import type { ChangeOp, ConflictRecord, PushResponse, ServerOp } from '#shared/sync/protocol';
+import type { ChangeOp, ConflictRecord, PushChain, PushResponse, ServerOp } from '#shared/sync/protocol';
 import { ATTACHMENT_REFERENCES, HASH_REFERENCES, scopeField } from '#shared/sync/scope';
 import type { Principal } from '../auth/service.ts';
 import { provenHolder } from '../blobs.ts';
 import type { Db } from '../db/index.ts';
+import { apiError } from '../errors.ts';
 import { blobs, devices, syncConflicts, syncFields, syncOps, syncRecords, users } from '../db/schema.ts';
 import { canAccessOrg, canRead, canWrite, canWriteField, isWriter, parseJsonString, parseKind, policyOf, type Actor, type OrgFacts, type RecordFacts } from './authorize.ts';
 import { isLockValue, LOCK_FIELD_NAMES, LOCK_FIELDS, LOCKED_WITH_PARENT } from './locks.ts';
@@ -211,10 +212,19 @@ export class SyncService {
    * Stores, authorises and merges one batch in one transaction; the answer (per op, in order) is returned
    * only after the commit, so an op reported accepted is durable.
    */
-  async push(principal: Principal, ops: ChangeOp[], log?: DriftLogger): Promise<PushResponse> {
+  async push(principal: Principal, ops: ChangeOp[], log?: DriftLogger, chain?: PushChain): Promise<PushResponse> {
     this.logDrift(principal, ops, log);
     const results = await this.db.transaction(async (tx) => {
       await tx.execute(sql`select pg_advisory_xact_lock(${PUSH_LOCK})`);
+      if (chain && principal.deviceId !== null) {
+        // A batch sent before the answer to the one it follows: stored only after that one (protocol: pushChain).
+        const moved = await tx
+          .update(devices)
+          .set({ lastPushBatch: chain.batch })
+          .where(and(eq(devices.id, principal.deviceId), chain.after === null ? undefined : eq(devices.lastPushBatch, chain.after)))
+          .returning({ id: devices.id });
+        if (moved.length === 0) throw apiError(409, 'out_of_order', 'errors.sync.outOfOrder');
+      }
       return this.pushInTransaction(tx, principal, ops);
     });
     return { results };

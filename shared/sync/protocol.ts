@@ -48,8 +48,21 @@ export const PURGE_FIELD = 'purged';
 export const MAX_PUSH_OPS = 2000;
 export const MAX_PUSH_BYTES = 2 * 1024 * 1024;
 
-export const pushRequest = z.object({ ops: z.array(changeOp).min(1).max(MAX_PUSH_OPS) });
+/**
+ * A laptop sends its next batch while the previous one's answer is on its way (the service works on one while
+ * the next arrives and is read). Each batch then has an id, and names the batch still unanswered that it must
+ * follow (`after`); the service stores it only after that one, and otherwise refuses it whole (409
+ * `out_of_order`, nothing stored) for the laptop to send again: a device's changes are stored in the order
+ * it made them, whatever the network does. Both absent (older apps, tests): no order is checked.
+ */
+export const pushChain = z.object({ batch: z.uuid(), after: z.uuid().nullable() });
+export type PushChain = z.infer<typeof pushChain>;
+
+export const pushRequest = z.object({ ops: z.array(changeOp).min(1).max(MAX_PUSH_OPS), chain: pushChain.optional() });
 export type PushRequest = z.infer<typeof pushRequest>;
+
+/** How many push batches a laptop has on their way at once over HTTP (see pushChain). */
+export const PUSH_WINDOW = 2;
 
 export const REJECT_REASONS = ['forbidden', 'forbiddenField', 'locked', 'invalid', 'unknownTable', 'signMismatch', 'purged'] as const;
 export type RejectReason = (typeof REJECT_REASONS)[number];

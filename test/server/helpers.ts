@@ -5,6 +5,7 @@
  */
 import crypto from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll } from 'vitest';
 import { AccountService } from '../../server/accounts.ts';
 import { buildServer, type ServerOptions } from '../../server/app.ts';
 import { openDatabase, type ServerDatabase } from '../../server/db/index.ts';
@@ -48,6 +49,34 @@ const GENEROUS = { global: 100_000, login: 100_000, enrol: 100_000, deviceToken:
 export async function startServer(database: ServerDatabase, clock: TestClock, options: Partial<ServerOptions> = {}): Promise<FastifyInstance> {
   await new AccountService(database.db, clock.now).ensureBootstrapAdmin(ADMIN.email, ADMIN.password);
   return buildServer({ database: { kind: 'open', database }, now: clock.now, logger: false, rateLimits: GENEROUS, ...options });
+}
+
+/** What listeningServer gives a suite (filled in before its first test). */
+export interface ListeningServer {
+  app: FastifyInstance;
+  database: ServerDatabase;
+  /** Its address on loopback, for the laptops' own HTTP transport. */
+  base: string;
+  adminToken: string;
+}
+
+/** A service over a fresh database of `backend` for the whole suite, listening on loopback, with an administrator logged in. */
+export function listeningServer(backend: Backend): ListeningServer {
+  const s = {} as ListeningServer;
+  let dispose: (() => Promise<void>) | undefined;
+  beforeAll(async () => {
+    const opened = await backend.open();
+    dispose = opened.dispose;
+    s.database = opened.database;
+    s.app = await startServer(s.database, new TestClock());
+    s.base = await s.app.listen({ port: 0, host: '127.0.0.1' });
+    s.adminToken = await login(s.app, ADMIN.email, ADMIN.password);
+  });
+  afterAll(async () => {
+    await s.app?.close();
+    await dispose?.();
+  });
+  return s;
 }
 
 export interface Reply<T = Record<string, unknown>> {

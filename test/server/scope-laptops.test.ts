@@ -9,16 +9,14 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../../electron/services/logger.ts';
 import { DivergenceCheck } from '../../electron/services/sync-divergence.ts';
 import { SyncRunner } from '../../electron/services/sync-runner.ts';
 import { httpTransport, type SyncTransport } from '../../electron/services/sync-transport.ts';
-import type { ServerDatabase } from '../../server/db/index.ts';
 import { companyData, mentorData, openApp, useCleanup, type TestApp } from '../integration/fixtures.ts';
 import { syncedState } from '../integration/sync/helpers.ts';
-import { ADMIN, BACKENDS, createUser, enrolDevice, login, startServer, TestClock } from './helpers.ts';
+import { BACKENDS, createUser, enrolDevice, listeningServer } from './helpers.ts';
 import { adminUserId, laptopFor } from './sync-helpers.ts';
 
 useCleanup();
@@ -49,28 +47,13 @@ function companyRows(app: TestApp, orgId: string): number {
 }
 
 describe.each(BACKENDS)('a company taken away from a mentor pair leaves the pair’s laptops ($name)', (backend) => {
-  let app: FastifyInstance;
-  let database: ServerDatabase;
-  let dispose: () => Promise<void>;
-  let base: string;
-  let adminToken: string;
-
-  beforeAll(async () => {
-    ({ database, dispose } = await backend.open());
-    app = await startServer(database, new TestClock());
-    base = await app.listen({ port: 0, host: '127.0.0.1' });
-    adminToken = await login(app, ADMIN.email, ADMIN.password);
-  });
-  afterAll(async () => {
-    await app?.close();
-    await dispose?.();
-  });
+  const s = listeningServer(backend);
 
   const device = async (role: 'admin' | 'mentor', mentorId?: string): Promise<Device> => {
-    const user = await createUser(app, adminToken, role, { region: '41', ...(mentorId ? { mentorId } : {}) });
-    const { token } = await enrolDevice(app, adminToken, user.id);
+    const user = await createUser(s.app, s.adminToken, role, { region: '41', ...(mentorId ? { mentorId } : {}) });
+    const { token } = await enrolDevice(s.app, s.adminToken, user.id);
     const laptop = openApp();
-    const transport = httpTransport({ baseUrl: base, token: () => Promise.resolve(token) });
+    const transport = httpTransport({ baseUrl: s.base, token: () => Promise.resolve(token) });
     return { app: laptop, transport, runner: new SyncRunner(laptop.services.sync, laptop.services.settings, null, silentLogger(), { transport, scope: laptop.services.syncScope, scopeIntervalMs: 0 }) };
   };
 
@@ -232,7 +215,7 @@ describe.each(BACKENDS)('a company taken away from a mentor pair leaves the pair
 
     // The central office restores the ended assignment itself (no new record: pull brings no org_id to fetch by).
     const [assignment] = office.app.sqlite.prepare('SELECT id FROM pair_assignments WHERE org_id = ?').all(x) as { id: string }[];
-    const admin = await laptopFor(app, adminToken, await adminUserId(app, adminToken));
+    const admin = await laptopFor(s.app, s.adminToken, await adminUserId(s.app, s.adminToken));
     await admin.pushOk([admin.op('pair_assignments', assignment?.id as string, 'deleted_at', null)]);
     // A round without the check: the restored assignment arrives, but nothing of the company before it.
     await kimLaptop.app.services.sync.syncOnce(kimLaptop.transport);

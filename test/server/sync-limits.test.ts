@@ -1,10 +1,10 @@
 import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
-import { count, inArray } from 'drizzle-orm';
+import { and, count, eq, inArray } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hlcToString } from '#shared/sync/hlc';
-import { MAX_PUSH_BYTES, MAX_PUSH_OPS, type ChangeOp } from '#shared/sync/protocol';
+import { MAX_PUSH_BYTES, MAX_PUSH_OPS, type ChangeOp, type PushResponse } from '#shared/sync/protocol';
 import { SYNC_BODY_LIMIT } from '../../server/routes/sync.ts';
 import type { ServerDatabase } from '../../server/db/index.ts';
 import { syncFields, syncOps } from '../../server/db/schema.ts';
@@ -70,6 +70,41 @@ describe.each(BACKENDS)('sync limits, clocks and concurrency ($name)', (backend)
     expect(stored[0]?.n).toBe(0);
     // The same ops from the device are taken.
     expect((await w.mentorA.push(ops)).body.results.every((r) => r.status === 'accepted')).toBe(true);
+  });
+
+  it('stores a device’s chained batches only in order: one that arrives before the batch it follows is refused whole, then taken', async () => {
+    const visit = uuidv7();
+    const first = w.mentorA.record('visits', visit, { org_id: w.ids.c1, summary: '첫 묶음' });
+    const second = [w.mentorA.op('visits', visit, 'summary', '둘째 묶음'), w.mentorA.op('visits', visit, 'notes', '메모')];
+    const [a, b] = [uuidv7(), uuidv7()];
+    const pushChained = (laptop: typeof w.mentorA, ops: ChangeOp[], chain: { batch: string; after: string | null }) =>
+      call<PushResponse>(app, 'POST', '/api/sync/push', { token: laptop.token, body: { ops, chain } });
+    const stored = async (ops: ChangeOp[]) => (await database.db.select({ n: count() }).from(syncOps).where(inArray(syncOps.opId, ops.map((o) => o.opId))))[0]?.n;
+
+    // The second batch overtook the first on the network: refused whole, nothing of it stored.
+    const early = await pushChained(w.mentorA, second, { batch: b, after: a });
+    expect(early.status).toBe(409);
+    expect(early.body).toEqual({ code: 'out_of_order', messageKey: 'errors.sync.outOfOrder' });
+    expect(await stored(second)).toBe(0);
+    // The first arrives and is stored; the second, sent again, follows it.
+    const one = await pushChained(w.mentorA, first, { batch: a, after: null });
+    expect(one.body.results.every((r) => r.status === 'accepted')).toBe(true);
+    const two = await pushChained(w.mentorA, second, { batch: b, after: a });
+    expect(two.status).toBe(200);
+    const seqs = (r: typeof one) => r.body.results.map((x) => (x.status === 'accepted' ? x.seq : NaN));
+    expect(Math.min(...seqs(two))).toBeGreaterThan(Math.max(...seqs(one)));
+    const [summary] = await database.db.select().from(syncFields).where(and(eq(syncFields.rowId, visit), eq(syncFields.field, 'summary')));
+    expect(summary?.value).toBe(JSON.stringify('둘째 묶음'));
+    // The chain only moves forward: the stored batch, chained again behind its predecessor, is refused. A laptop
+    // whose answer was lost sends the ops again in its next round, which starts a new chain: stored once.
+    const again = await pushChained(w.mentorA, second, { batch: b, after: a });
+    expect(again.status).toBe(409);
+    expect((await w.mentorA.push(second)).body.results.every((r) => r.status === 'accepted' && r.duplicate)).toBe(true);
+    // Each device has its own chain: another device cannot follow this one's batch.
+    const other = await pushChained(w.mentorB, [w.mentorB.op('visits', visit, 'notes', '다른 노트북')], { batch: uuidv7(), after: b });
+    expect(other.status).toBe(409);
+    // A chain that is not two UUIDs is invalid input, not an order question.
+    expect((await call(app, 'POST', '/api/sync/push', { token: w.mentorA.token, body: { ops: second, chain: { batch: 'x', after: null } } })).status).toBe(400);
   });
 
   it('accepts ops whose clocks are days off the server’s, and logs the skew', async () => {
