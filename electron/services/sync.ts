@@ -92,10 +92,7 @@ async function onItsWay(request: Promise<unknown>): Promise<void> {
 /** A push batch on its way (SyncService.push). */
 interface Sending {
   batch: LogRow[];
-  ops: ChangeOp[];
   chain: PushChain;
-  /** Sent a second time (it had overtaken the batch it follows). */
-  resent: boolean;
   answer: Promise<PushResponse>;
 }
 
@@ -269,42 +266,43 @@ export class SyncService {
    * (over HTTP: the next batch travels and is read by the service while it stores the previous one); each names
    * the batch it follows, and the service stores a device's batches only in that order (PushChain). Answers are
    * recorded in order while later batches travel, and the next one is read meanwhile: the laptop's work overlaps
-   * the round trips. A batch that arrived before the one it follows is refused whole and sent again once that
-   * one is answered. Any other failure throws and leaves every op of that batch (and of those after it) pending;
-   * an op counts as sent only once its answer is recorded.
+   * the round trips. A batch that arrived before the one it follows is refused whole (and so are those behind it)
+   * and sent again, with a new chain, once that one is answered. Any other failure throws and leaves every op of
+   * that batch (and of those after it) pending; an op counts as sent only once its answer is recorded.
    */
   async push(transport: SyncTransport, bytesMissing = false): Promise<{ accepted: number; rejected: number }> {
     const totals = { accepted: 0, rejected: 0 };
     const held = bytesMissing ? this.recordsAwaitingBytes() : null;
     const window = Math.max(1, transport.pushWindow ?? 1);
     const flight: Sending[] = [];
-    const send = (s: Omit<Sending, 'answer'>): Sending => {
-      const answer = transport.push(s.ops, s.chain);
-      answer.catch(() => undefined); // awaited in turn; a failure behind the first one is not lost, only later
-      return { ...s, answer };
-    };
     let previous: string | null = null;
     let next = this.nextBatch(0, held);
     for (;;) {
       while (flight.length < window && next.length > 0) {
-        const sending = send({ batch: next, ops: next.map((r) => this.toOp(r)), chain: { batch: uuidv7(), after: previous }, resent: false });
-        flight.push(sending);
-        previous = sending.chain.batch;
-        await onItsWay(sending.answer);
+        const ops = next.map((r) => this.toOp(r));
+        const chain: PushChain = { batch: uuidv7(), after: previous };
+        const answer = transport.push(ops, chain);
+        answer.catch(() => undefined); // awaited in turn below
+        flight.push({ batch: next, chain, answer });
+        previous = chain.batch;
+        await onItsWay(answer);
         next = this.nextBatch((next[next.length - 1] as LogRow).seq, held);
       }
-      const first = flight[0];
+      const first = flight.shift();
       if (!first) break;
       let response: PushResponse;
       try {
         response = await first.answer;
       } catch (err) {
-        // It overtook the batch it follows, which has since been answered (it came first): send it again.
-        if (!(err instanceof TransportError && err.code === 'out_of_order') || first.chain.after === null || first.resent) throw err;
-        flight[0] = send({ ...first, resent: true });
+        if (!(err instanceof TransportError && err.code === 'out_of_order') || first.chain.after === null) throw err;
+        // It overtook the batch it follows, which has been answered since (it came first). The batches behind it
+        // follow it, so they are refused too: let them be answered, then go on from this one with a new chain.
+        await Promise.allSettled(flight.map((f) => f.answer));
+        flight.length = 0;
+        next = first.batch;
+        previous = null;
         continue;
       }
-      flight.shift();
       this.recordAnswers(first.batch, response, totals);
     }
     if (totals.rejected > 0) this.removeRefusedRecords();
