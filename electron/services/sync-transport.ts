@@ -34,7 +34,7 @@ import {
 const snapshotPage = z.object({ ops: z.array(serverOp), conflicts: z.array(conflictRecord), cursor: z.number().int(), next: z.object({ tbl: z.string(), rowId: z.string() }).nullable() });
 
 export interface SyncTransport {
-  /** One batch; `chain` places it after the device's batch still unanswered (see PushChain), when the transport sends more than one at once. */
+  /** One batch; `chain` names it and the batch it follows (see PushChain). A transport that sends one batch at a time may leave it out. */
   push(ops: ChangeOp[], chain?: PushChain): Promise<PushResponse>;
   /** How many push batches may be on their way at once (absent: one at a time). */
   pushWindow?: number;
