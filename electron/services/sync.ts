@@ -556,7 +556,9 @@ export class SyncService {
           }
           const best = winners.get(op.field);
           const head = best ? { value: best.value, hlc: best.hlc, opId: best.op_id, deviceId: best.device_id, userId: best.user_id } : heads.get(op.field);
-          if (mergeField(head, { ...op, opId: op.op_id, deviceId: op.device_id, userId: op.user_id }).apply) winners.set(op.field, op);
+          // The fields the merge reads, named one by one: spreading the log row here (rows of two shapes, the
+          // page's and the log's) took a quarter of a fresh laptop's first pull.
+          if (mergeField(head, { opId: op.op_id, value: op.value, hlc: op.hlc, base: op.base, deviceId: op.device_id, userId: op.user_id }).apply) winners.set(op.field, op);
         }
         const fields = [...winners.values()].map((op) => [op.field, op.value === null ? null : (JSON.parse(op.value) as SqlValue)] as [string, SqlValue]);
         // The row's first op: in the log, or the earliest pending one (the page's are not logged yet).
