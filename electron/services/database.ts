@@ -80,7 +80,7 @@ function backup(file: string, version: number, keep: number): string {
 }
 
 /** Pages (4 KiB) the WAL may grow to before a commit copies it into the database file. */
-export const WAL_CHECKPOINT_PAGES = 10_000;
+const WAL_CHECKPOINT_PAGES = 10_000;
 
 export function openDatabase(opts: OpenOptions): OpenedDatabase {
   const { file, migrationsFolder, logger } = opts;
