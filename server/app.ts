@@ -78,7 +78,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     accounts: new AccountService(database.db, now),
     auth: new AuthService(database.db, { now, accessTokenTtlSeconds: options.accessTokenTtlSeconds ?? 15 * 60, enrolmentCodeTtlSeconds: options.enrolmentCodeTtlSeconds ?? 24 * 3600 }),
     certificates: new CertificateService(database.db, now),
-    sync: new SyncService(database.db, now),
+    sync: new SyncService(database.db, now, { serialised: database.kind === 'pglite' }),
     purger: new TombstonePurger(database.db, now),
     rateLimits,
     now,

@@ -41,6 +41,24 @@ async function jsonRows<T>(q: Q, query: SQL): Promise<T[]> {
   const [r] = await rawRows<{ rows: string | null }>(q, sql`select json_agg(t)::text as rows from (${query}) t`);
   return r?.rows ? (JSON.parse(r.rows) as T[]) : [];
 }
+/**
+ * Several row sets from one statement, each as objects (as jsonRows): one round trip for lookups that do not
+ * depend on each other. Each set is a `with` query of its own, so one may change rows (`update … returning`).
+ */
+async function jsonSets<T extends Record<string, unknown>>(q: Q, sets: { [K in keyof T]: SQL }): Promise<{ [K in keyof T]: T[K][] }> {
+  const names = Object.keys(sets) as (keyof T & string)[];
+  const [r] = await rawRows<Record<string, string | null>>(
+    q,
+    sql`with ${sql.join(
+      names.map((n) => sql`${sql.identifier(n)} as (${sets[n]})`),
+      sql`, `,
+    )} select ${sql.join(
+      names.map((n) => sql`(select json_agg(${sql.identifier(n)})::text from ${sql.identifier(n)}) as ${sql.identifier(n)}`),
+      sql`, `,
+    )}`,
+  );
+  return Object.fromEntries(names.map((n) => [n, r?.[n] ? JSON.parse(r[n]) : []])) as { [K in keyof T]: T[K][] };
+}
 type PushResult = PushResponse['results'][number];
 type RejectReason = Extract<PushResult, { status: 'rejected' }>['reason'];
 
@@ -98,6 +116,26 @@ const SYNC_OPS_SEQUENCE = 'sync_ops_seq_seq';
 
 const key = (tbl: string, rowId: string) => `${tbl}\u0000${rowId}`;
 const fieldKey = (tbl: string, rowId: string, field: string) => `${tbl}\u0000${rowId}\u0000${field}`;
+
+/**
+ * The records a push's decisions read: those its ops change, the parent or organisation a new record would
+ * belong to, and the files its ops would show (who described them decides whether the caller may show them).
+ * Taken from every op of the batch, before it is known which are stored already: a few more at most.
+ */
+function recordsToRead(ops: readonly ChangeOp[]): { tbl: string; rowId: string }[] {
+  const wanted = new Map<string, { tbl: string; rowId: string }>();
+  const want = (tbl: string, rowId: string) => wanted.set(key(tbl, rowId), { tbl, rowId });
+  for (const op of ops) {
+    const scope = policyOf(op.tbl)?.scope;
+    if (!scope) continue;
+    want(op.tbl, op.rowId);
+    const target = op.field === scopeField(op.tbl) ? parseJsonString(op.value) : null;
+    if (target && scope.kind === 'parent') want(scope.parent, target);
+    if (target && scope.kind === 'org') want('organizations', target);
+  }
+  for (const id of filesShown(ops)) want('attachments', id);
+  return [...wanted.values()];
+}
 interface RecordRow {
   tbl: string;
   rowId: string;
@@ -124,10 +162,19 @@ const MESSAGE: Record<RejectReason, string> = {
   purged: 'errors.sync.purged',
 };
 
+export interface SyncServiceOptions {
+  /**
+   * The database runs one transaction at a time (embedded PGlite: one connection, each transaction waiting for
+   * the one before it). Pushes are then serialised already, and the push lock would only cost a round trip.
+   */
+  serialised?: boolean;
+}
+
 export class SyncService {
   constructor(
     private readonly db: Db,
     private readonly now: () => Date,
+    private readonly options: SyncServiceOptions = {},
   ) {}
 
   /** The caller as authorisation sees it: role, region and the companies assigned to their pairs. */
@@ -182,24 +229,15 @@ export class SyncService {
     const ids = [...new Set(orgIds)];
     const facts = new Map<string, OrgFacts>();
     if (ids.length === 0) return facts;
-    // Three index lookups rather than one join: without statistics (PGlite has no autovacuum) the planner
-    // joined every organisation's kind and region against each requested one.
-    const records = await q
-      .select({ id: syncRecords.rowId, createdBy: syncRecords.createdByAccount })
-      .from(syncRecords)
-      .where(and(eq(syncRecords.tbl, 'organizations'), anyOf(syncRecords.rowId, ids)));
-    if (records.length === 0) return facts;
-    const found = records.map((r) => r.id);
-    const fields = await q
-      .select({ id: syncFields.rowId, field: syncFields.field, value: syncFields.value })
-      .from(syncFields)
-      .where(and(eq(syncFields.tbl, 'organizations'), anyOf(syncFields.rowId, found), inArray(syncFields.field, ['kind', 'region'])));
-    const deleted = alias(syncFields, 'd');
-    const assigned = await q
-      .selectDistinct({ orgId: syncRecords.orgId })
-      .from(syncRecords)
-      .leftJoin(deleted, and(eq(deleted.tbl, syncRecords.tbl), eq(deleted.rowId, syncRecords.rowId), eq(deleted.field, 'deleted_at')))
-      .where(and(eq(syncRecords.tbl, 'pair_assignments'), anyOf(syncRecords.orgId, found), or(isNull(deleted.value), eq(deleted.value, 'null'))));
+    // Three index lookups rather than one join (without statistics, as on PGlite which has no autovacuum, the
+    // planner joined every organisation's kind and region against each requested one), in one statement.
+    const { records, fields, assigned } = await jsonSets<{ records: { id: string; createdBy: string }; fields: { id: string; field: string; value: string | null }; assigned: { orgId: string } }>(q, {
+      records: sql`select row_id as id, created_by_account as "createdBy" from ${syncRecords} where tbl = ${'organizations'} and ${anyOf(syncRecords.rowId, ids)}`,
+      fields: sql`select row_id as id, field, value from ${syncFields} where tbl = ${'organizations'} and ${anyOf(syncFields.rowId, ids)} and field in (${'kind'}, ${'region'})`,
+      assigned: sql`select distinct r.org_id as "orgId" from ${syncRecords} r
+                    left join ${syncFields} d on d.tbl = r.tbl and d.row_id = r.row_id and d.field = ${'deleted_at'}
+                    where r.tbl = ${'pair_assignments'} and ${anyOf(sql`r.org_id`, ids)} and (d.value is null or d.value = ${'null'})`,
+    });
     const assignedSet = new Set(assigned.map((a) => a.orgId));
     const value = new Map(fields.map((f) => [`${f.id}\u0000${f.field}`, f.value]));
     for (const r of records) {
@@ -215,17 +253,8 @@ export class SyncService {
   async push(principal: Principal, ops: ChangeOp[], log?: DriftLogger, chain?: PushChain): Promise<PushResponse> {
     this.logDrift(principal, ops, log);
     const results = await this.db.transaction(async (tx) => {
-      await tx.execute(sql`select pg_advisory_xact_lock(${PUSH_LOCK})`);
-      if (chain && principal.deviceId !== null) {
-        // A batch sent before the answer to the one it follows: stored only after that one (protocol: pushChain).
-        const moved = await tx
-          .update(devices)
-          .set({ lastPushBatch: chain.batch })
-          .where(and(eq(devices.id, principal.deviceId), chain.after === null ? undefined : eq(devices.lastPushBatch, chain.after)))
-          .returning({ id: devices.id });
-        if (moved.length === 0) throw apiError(409, 'out_of_order', 'errors.sync.outOfOrder');
-      }
-      return this.pushInTransaction(tx, principal, ops);
+      if (!this.options.serialised) await tx.execute(sql`select pg_advisory_xact_lock(${PUSH_LOCK})`);
+      return this.pushInTransaction(tx, principal, ops, chain);
     });
     return { results };
   }
@@ -250,12 +279,23 @@ export class SyncService {
     if (behindBase > 0) log.warn({ ops: behindBase, deviceId: principal.deviceId, userId: principal.userId }, 'sync: op clocks not after their base');
   }
 
-  private async pushInTransaction(tx: Tx, principal: Principal, ops: ChangeOp[]): Promise<PushResult[]> {
+  private async pushInTransaction(tx: Tx, principal: Principal, ops: ChangeOp[], chain?: PushChain): Promise<PushResult[]> {
+    // One statement (each round trip waits for the service's thread): the batch takes its place in its device's
+    // chain, and the ops already stored and the records the decisions below read are fetched.
+    const chained = chain && principal.deviceId !== null ? chain : null;
+    const found = await jsonSets<{ moved: { id: string }; stored: { opId: string; seq: number }; known: RecordRow }>(tx, {
+      // A batch sent before the answer to the one it follows: stored only after that one (protocol: pushChain).
+      moved: chained
+        ? sql`update ${devices} set last_push_batch = ${chained.batch} where id = ${principal.deviceId}${chained.after === null ? sql`` : sql` and last_push_batch = ${chained.after}`} returning id`
+        : sql`select id from ${devices} where false`,
+      stored: sql`select op_id as "opId", seq from ${syncOps} where ${anyOf(syncOps.opId, [...new Set(ops.map((o) => o.opId))])}`,
+      known: sql`select tbl, row_id as "rowId", org_id as "orgId", parent_row_id as "parentRowId", owner_account as "ownerAccount", purged_seq as "purgedSeq"
+                 from ${syncRecords} where ${rowTuples(syncRecords.tbl, syncRecords.rowId, recordsToRead(ops))}`,
+    });
+    if (chained && found.moved.length === 0) throw apiError(409, 'out_of_order', 'errors.sync.outOfOrder');
     const results: (PushResult | undefined)[] = ops.map(() => undefined);
-    const stored = new Map<string, number>();
-    for (const r of await jsonRows<{ opId: string; seq: number }>(tx, sql`select op_id as "opId", seq from ${syncOps} where ${anyOf(syncOps.opId, [...new Set(ops.map((o) => o.opId))])}`)) {
-      stored.set(r.opId, Number(r.seq));
-    }
+    const stored = new Map(found.stored.map((r) => [r.opId, Number(r.seq)]));
+    const known = new Map(found.known.map((r) => [key(r.tbl, r.rowId), r]));
 
     // Ops to decide, grouped per record in order of first appearance; an op id repeated in the batch is
     // answered like its first occurrence.
@@ -286,28 +326,6 @@ export class SyncService {
       const i = row.ops.find((j) => ops[j]?.field === field);
       return i === undefined ? null : (ops[i]?.value ?? null);
     };
-
-    // Records already known: the batch's rows and the parents new rows point at.
-    const wanted = new Map<string, { tbl: string; rowId: string }>();
-    for (const row of rows.values()) {
-      const policy = policyOf(row.tbl);
-      if (!policy) continue;
-      wanted.set(key(row.tbl, row.rowId), row);
-      const target = parseJsonString(scopeValue(row));
-      if (target && policy.scope.kind === 'parent') wanted.set(key(policy.scope.parent, target), { tbl: policy.scope.parent, rowId: target });
-      if (target && policy.scope.kind === 'org') wanted.set(key('organizations', target), { tbl: 'organizations', rowId: target });
-      // The files its ops would show: who described them decides below whether this caller may show them.
-      for (const id of filesShown(row.ops.map((i) => ops[i] as ChangeOp))) wanted.set(key('attachments', id), { tbl: 'attachments', rowId: id });
-    }
-    const known = new Map<string, RecordRow>();
-    if (wanted.size > 0) {
-      const found = await jsonRows<RecordRow>(
-        tx,
-        sql`select tbl, row_id as "rowId", org_id as "orgId", parent_row_id as "parentRowId", owner_account as "ownerAccount", purged_seq as "purgedSeq"
-            from ${syncRecords} where ${rowTuples(syncRecords.tbl, syncRecords.rowId, [...wanted.values()])}`,
-      );
-      for (const r of found) known.set(key(r.tbl, r.rowId), r);
-    }
 
     // Lock state before this batch: the lock field of each known row and of the parents of lockable children
     // (a record new in this batch has no state yet).
@@ -507,26 +525,21 @@ export class SyncService {
     const touched = [...new Map(accepted.map((i) => [key((ops[i] as ChangeOp).tbl, (ops[i] as ChangeOp).rowId), { tbl: (ops[i] as ChangeOp).tbl, rowId: (ops[i] as ChangeOp).rowId }])).entries()]
       .filter(([k]) => known.has(k))
       .map(([, r]) => r);
+    const current =
+      touched.length === 0
+        ? { heads: [], conflicts: [] }
+        : await jsonSets<{ heads: FieldHead & { tbl: string; rowId: string; field: string; seq: number }; conflicts: { tbl: string; rowId: string; field: string } }>(tx, {
+            heads: sql`select tbl, row_id as "rowId", field, value, hlc, op_id as "opId", device_id as "deviceId", user_id as "userId", seq
+                       from ${syncFields} where ${rowTuples(syncFields.tbl, syncFields.rowId, touched)}`,
+            conflicts: sql`select distinct tbl, row_id as "rowId", field from ${syncConflicts}
+                           where resolved_seq is null and (${rowTuples(syncConflicts.tbl, syncConflicts.rowId, touched)})`,
+          });
     const heads = new Map<string, FieldHead & { seq: number }>();
-    for (const h of touched.length === 0
-      ? []
-      : await jsonRows<FieldHead & { tbl: string; rowId: string; field: string; seq: number }>(
-          tx,
-          sql`select tbl, row_id as "rowId", field, value, hlc, op_id as "opId", device_id as "deviceId", user_id as "userId", seq
-              from ${syncFields} where ${rowTuples(syncFields.tbl, syncFields.rowId, touched)}`,
-        )) {
+    for (const h of current.heads) {
       heads.set(fieldKey(h.tbl, h.rowId, h.field), { value: h.value, hlc: h.hlc, opId: h.opId, deviceId: h.deviceId, userId: h.userId, seq: Number(h.seq) });
     }
     const storedHeads = new Set(heads.keys());
-    const openConflicts = new Set<string>();
-    for (const c of touched.length === 0
-      ? []
-      : await tx
-          .selectDistinct({ tbl: syncConflicts.tbl, rowId: syncConflicts.rowId, field: syncConflicts.field })
-          .from(syncConflicts)
-          .where(and(isNull(syncConflicts.resolvedSeq), rowTuples(syncConflicts.tbl, syncConflicts.rowId, touched)))) {
-      openConflicts.add(fieldKey(c.tbl, c.rowId, c.field));
-    }
+    const openConflicts = new Set(current.conflicts.map((c) => fieldKey(c.tbl, c.rowId, c.field)));
     // Deletes in this batch: the latest edit of the same record that their author had not seen (a batch
     // comes from one device, so its own ops are never among them).
     const unseenEdits = new Map<string, FieldHead>();
@@ -600,10 +613,10 @@ export class SyncService {
     // cost more to build and bind than the insert, and the same rows as JSON objects took three times as long
     // to read as these arrays on PostgreSQL). The ops of a batch come from one device: its id and user go once,
     // and the per-op columns name another only where an op's differs (null elsewhere).
-    // The batch's sequence numbers are one block, drawn at once: every writer of the log holds the push lock, so
-    // no other number is drawn in between, and commit order stays sequence order. An op's number is the block's
-    // first plus its place in the batch (`n`, numbered from 1 by `with ordinality`); the records and heads take it
-    // from the same row.
+    // The batch's sequence numbers are one block, drawn at once (`block`, in the same statement): every writer of
+    // the log holds the push lock, so no other number is drawn in between, and commit order stays sequence order.
+    // An op's number is the block's first plus its place in the batch (`n`, numbered from 1 by `with
+    // ordinality`); the records and heads take it from the same row.
     const batch = accepted.map((i) => ops[i] as ChangeOp);
     const first = batch[0] as ChangeOp;
     const of = (get: (op: ChangeOp, n: number) => string | null) => textValues(batch.map(get));
@@ -611,14 +624,11 @@ export class SyncService {
       const record = creates.get(i);
       return record ? [{ n: n + 1, ...record }] : [];
     });
-    const [block] = await rawRows<{ first: string }>(
+    const [stamped] = await rawRows<{ first: string | number }>(
       tx,
-      sql`select setval(${SYNC_OPS_SEQUENCE}::regclass, nextval(${SYNC_OPS_SEQUENCE}::regclass) + ${batch.length - 1}) - ${batch.length - 1} as first`,
-    );
-    const firstSeq = Number(block?.first);
-    await tx.execute(
-      sql`with x as materialized (
-            select x.*, ${firstSeq}::bigint + x.n - 1 as seq
+      sql`with block as (select setval(${SYNC_OPS_SEQUENCE}::regclass, nextval(${SYNC_OPS_SEQUENCE}::regclass) + ${batch.length - 1}) - ${batch.length - 1} as first),
+          x as materialized (
+            select x.*, (select first from block) + x.n - 1 as seq
             from rows from (${of((o) => o.opId)}, ${of((o) => o.tbl)}, ${of((o) => o.rowId)}, ${of((o) => o.field)}, ${of((o) => o.value)}, ${of((o) => o.hlc)},
                             ${of((o) => o.base)}, ${of((o) => (o.deviceId === first.deviceId ? null : o.deviceId))}, ${of((o) => (o.userId === first.userId ? null : o.userId))},
                             ${of((_, n) => headWrite.get(accepted[n] as number) ?? null)})
@@ -642,8 +652,9 @@ export class SyncService {
             update ${syncFields} f
             set value = x.value, hlc = x.hlc, op_id = x.op_id, device_id = coalesce(x.other_device, ${first.deviceId}), user_id = coalesce(x.other_user, ${first.userId}), seq = x.seq
             from x where x.head = 'update' and f.tbl = x.tbl and f.row_id = x.row_id and f.field = x.field)
-          select count(*) from x`,
+          select first from block`,
     );
+    const firstSeq = Number(stamped?.first);
     const seqOf = new Map(accepted.map((i, n) => [i, firstSeq + n]));
     const seqAt = (i: number) => seqOf.get(i) as number;
     for (const i of accepted) results[i] = { opId: (ops[i] as ChangeOp).opId, status: 'accepted', seq: seqAt(i), duplicate: false };
