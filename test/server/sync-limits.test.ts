@@ -59,10 +59,15 @@ describe.each(BACKENDS)('sync limits, clocks and concurrency ($name)', (backend)
     expect(unknown.status).toBe(401);
     expect(unknown.body).toEqual({ code: 'unauthenticated', messageKey: 'errors.auth.invalidToken' });
     expect((await call(app, 'POST', '/api/sync/push', { body: { ops } })).body).toMatchObject({ code: 'unauthenticated' });
+    // The batch is checked while the token is looked up, but an unknown caller hears only that, whatever it sent.
+    const unknownInvalid = await call(app, 'POST', '/api/sync/push', { token: 'x'.repeat(43), body: { ops: [{ ...ops[0], opId: 'not-an-id' }] } });
+    expect(unknownInvalid.status).toBe(401);
+    expect(unknownInvalid.body).toEqual({ code: 'unauthenticated', messageKey: 'errors.auth.invalidToken' });
     // A login without a device may not sync.
     const noDevice = await call(app, 'POST', '/api/sync/push', { token: adminToken, body: { ops } });
     expect(noDevice.status).toBe(403);
     expect(noDevice.body).toMatchObject({ messageKey: 'errors.auth.deviceRequired' });
+    expect((await call(app, 'POST', '/api/sync/push', { token: adminToken, body: { ops: [] } })).body).toMatchObject({ messageKey: 'errors.auth.deviceRequired' });
     // The token is looked up while the body arrives; a body that then fails is refused for what it is.
     const broken = await app.inject({ method: 'POST', url: '/api/sync/push', headers: { authorization: `Bearer ${'x'.repeat(43)}`, 'content-type': 'application/json' }, payload: '{"ops": [' });
     expect(broken.statusCode).toBe(400);
