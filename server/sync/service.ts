@@ -4,9 +4,10 @@
  * merge (shared/sync/merge.ts) and stamps it with the server sequence; pull pages through that sequence and
  * returns only what the caller may read.
  *
- * Pushes are serialised by a transaction-scoped advisory lock: sequence numbers are then handed out in commit
- * order, so a reader that has seen seq n has seen everything up to n (with concurrent writers a later seq can
- * commit first and a cursor would skip the earlier one for ever), and merges of one field never race.
+ * Pushes are serialised by a transaction-scoped advisory lock (on embedded PGlite by its one connection, which
+ * runs one transaction at a time): sequence numbers are then handed out in commit order, so a reader that has
+ * seen seq n has seen everything up to n (with concurrent writers a later seq can commit first and a cursor
+ * would skip the earlier one for ever), and merges of one field never race.
  */
 import { and, asc, desc, eq, gt, inArray, isNull, lte, ne, or, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
@@ -63,8 +64,8 @@ type PushResult = PushResponse['results'][number];
 type RejectReason = Extract<PushResult, { status: 'rejected' }>['reason'];
 
 /**
- * Key of pg_advisory_xact_lock that serialises pushes ("DXM sync"). Every writer of the log holds it (push, purge):
- * a push draws its batch's sequence numbers as one block.
+ * Key of pg_advisory_xact_lock that serialises pushes ("DXM sync"). Every writer of the log holds it (push, purge;
+ * a push on PGlite needs not: SyncServiceOptions.serialised): a push draws its batch's sequence numbers as one block.
  */
 export const PUSH_LOCK = 0x44584d53;
 /** Clock skew beyond which a pushed op's clock is logged (never refused). */
