@@ -116,7 +116,7 @@ export interface DriftLogger {
 const SYNC_OPS_SEQUENCE = 'sync_ops_seq_seq';
 
 const key = (tbl: string, rowId: string) => `${tbl}\u0000${rowId}`;
-const fieldKey = (tbl: string, rowId: string, field: string) => `${tbl}\u0000${rowId}\u0000${field}`;
+const fieldKey = (tbl: string, rowId: string, field: string) => `${key(tbl, rowId)}\u0000${field}`;
 
 /**
  * The records a push's decisions read: those its ops change, the parent or organisation a new record would
@@ -125,7 +125,10 @@ const fieldKey = (tbl: string, rowId: string, field: string) => `${tbl}\u0000${r
  */
 function recordsToRead(ops: readonly ChangeOp[]): { tbl: string; rowId: string }[] {
   const wanted = new Map<string, { tbl: string; rowId: string }>();
-  const want = (tbl: string, rowId: string) => wanted.set(key(tbl, rowId), { tbl, rowId });
+  const want = (tbl: string, rowId: string) => {
+    const k = key(tbl, rowId);
+    if (!wanted.has(k)) wanted.set(k, { tbl, rowId });
+  };
   for (const op of ops) {
     const scope = policyOf(op.tbl)?.scope;
     if (!scope) continue;
@@ -302,6 +305,8 @@ export class SyncService {
     // answered like its first occurrence.
     const firstIndex = new Map<string, number>();
     const rows = new Map<string, { tbl: string; rowId: string; ops: number[] }>();
+    // Each op's record key, built once: built anew for every lookup, keys were much of the time a batch took to decide.
+    const recordKeys = ops.map((op) => key(op.tbl, op.rowId));
     ops.forEach((op, i) => {
       const s = stored.get(op.opId);
       if (s !== undefined) {
@@ -310,7 +315,7 @@ export class SyncService {
       }
       if (firstIndex.has(op.opId)) return;
       firstIndex.set(op.opId, i);
-      const k = key(op.tbl, op.rowId);
+      const k = recordKeys[i] as string;
       let row = rows.get(k);
       if (!row) rows.set(k, (row = { tbl: op.tbl, rowId: op.rowId, ops: [] }));
       row.ops.push(i);
@@ -523,9 +528,14 @@ export class SyncService {
     // Merge into the field heads, in batch order, with the shared merge. Nothing here needs the sequence
     // numbers yet: conflicts and resolutions name the op that raised them (`at`), stamped after the insert.
     // Records new in this batch have no heads nor conflicts to read.
-    const touched = [...new Map(accepted.map((i) => [key((ops[i] as ChangeOp).tbl, (ops[i] as ChangeOp).rowId), { tbl: (ops[i] as ChangeOp).tbl, rowId: (ops[i] as ChangeOp).rowId }])).entries()]
-      .filter(([k]) => known.has(k))
-      .map(([, r]) => r);
+    const touched: { tbl: string; rowId: string }[] = [];
+    const touchedKeys = new Set<string>();
+    for (const i of accepted) {
+      const k = recordKeys[i] as string;
+      if (touchedKeys.has(k)) continue;
+      touchedKeys.add(k);
+      if (known.has(k)) touched.push(ops[i] as ChangeOp);
+    }
     const current =
       touched.length === 0
         ? { heads: [], conflicts: [] }
@@ -561,7 +571,7 @@ export class SyncService {
     const resolutions: { at: number; tbl: string; rowId: string; field: string }[] = [];
     for (const i of accepted) {
       const op = ops[i] as ChangeOp;
-      const fk = fieldKey(op.tbl, op.rowId, op.field);
+      const fk = `${recordKeys[i]}\u0000${op.field}`;
       const head = heads.get(fk);
       if (head && op.base === head.hlc && openConflicts.has(fk)) {
         // An edit made with the current value in view: it settles the field's open conflicts.
@@ -569,7 +579,7 @@ export class SyncService {
         openConflicts.delete(fk);
       }
       // A delete racing an edit of the same record (either may arrive first): one open conflict on the tombstone.
-      const tk = fieldKey(op.tbl, op.rowId, TOMBSTONE_FIELD);
+      const tk = `${recordKeys[i]}\u0000${TOMBSTONE_FIELD}`;
       const tombstone = heads.get(tk);
       const edit = unseenEdits.get(op.opId);
       const race =
@@ -599,8 +609,7 @@ export class SyncService {
     const creates = new Map<number, RecordRow>();
     const seenRecords = new Set<string>();
     for (const i of accepted) {
-      const op = ops[i] as ChangeOp;
-      const k = key(op.tbl, op.rowId);
+      const k = recordKeys[i] as string;
       const d = decisions.get(k);
       if (d?.ok && d.isNew && !seenRecords.has(k)) creates.set(i, d.record);
       seenRecords.add(k);
