@@ -35,19 +35,13 @@ async function rawRows<T>(q: Q, query: SQL): Promise<T[]> {
   return (result as { rows: T[] }).rows;
 }
 /**
- * The rows of `query` as objects, fetched as one JSON text: decoding every column of thousands of rows in the
- * driver cost more than the queries themselves on embedded PGlite. Column aliases name the keys.
+ * Row sets from one statement, each as objects fetched as one JSON text: decoding every column of thousands of
+ * rows in the driver cost more than the queries themselves on embedded PGlite. Column aliases name the keys.
+ * Lookups that do not depend on each other go together (each round trip waits for the service's thread). Each
+ * set is a `with` query of its own, so one may change rows (`update … returning`); a set left undefined is empty.
  */
-async function jsonRows<T>(q: Q, query: SQL): Promise<T[]> {
-  const [r] = await rawRows<{ rows: string | null }>(q, sql`select json_agg(t)::text as rows from (${query}) t`);
-  return r?.rows ? (JSON.parse(r.rows) as T[]) : [];
-}
-/**
- * Several row sets from one statement, each as objects (as jsonRows): one round trip for lookups that do not
- * depend on each other. Each set is a `with` query of its own, so one may change rows (`update … returning`).
- */
-async function jsonSets<T extends Record<string, unknown>>(q: Q, sets: { [K in keyof T]: SQL }): Promise<{ [K in keyof T]: T[K][] }> {
-  const names = Object.keys(sets) as (keyof T & string)[];
+async function jsonSets<T extends Record<string, unknown>>(q: Q, sets: { [K in keyof T]: SQL | undefined }): Promise<{ [K in keyof T]: T[K][] }> {
+  const names = (Object.keys(sets) as (keyof T & string)[]).filter((n) => sets[n] !== undefined);
   const [r] = await rawRows<Record<string, string | null>>(
     q,
     sql`with ${sql.join(
@@ -58,7 +52,11 @@ async function jsonSets<T extends Record<string, unknown>>(q: Q, sets: { [K in k
       sql`, `,
     )}`,
   );
-  return Object.fromEntries(names.map((n) => [n, r?.[n] ? JSON.parse(r[n]) : []])) as { [K in keyof T]: T[K][] };
+  return Object.fromEntries(Object.keys(sets).map((n) => [n, r?.[n] ? JSON.parse(r[n]) : []])) as { [K in keyof T]: T[K][] };
+}
+/** The rows of `query` as objects (jsonSets of one set). */
+async function jsonRows<T>(q: Q, query: SQL): Promise<T[]> {
+  return (await jsonSets<{ rows: T }>(q, { rows: query })).rows;
 }
 type PushResult = PushResponse['results'][number];
 type RejectReason = Extract<PushResult, { status: 'rejected' }>['reason'];
@@ -116,7 +114,9 @@ export interface DriftLogger {
 const SYNC_OPS_SEQUENCE = 'sync_ops_seq_seq';
 
 const key = (tbl: string, rowId: string) => `${tbl}\u0000${rowId}`;
-const fieldKey = (tbl: string, rowId: string, field: string) => `${key(tbl, rowId)}\u0000${field}`;
+/** A field's key from its record's key (`key`). */
+const fieldOf = (recordKey: string, field: string) => `${recordKey}\u0000${field}`;
+const fieldKey = (tbl: string, rowId: string, field: string) => fieldOf(key(tbl, rowId), field);
 
 /**
  * The records a push's decisions read: those its ops change, the parent or organisation a new record would
@@ -291,7 +291,7 @@ export class SyncService {
       // A batch sent before the answer to the one it follows: stored only after that one (protocol: pushChain).
       moved: chained
         ? sql`update ${devices} set last_push_batch = ${chained.batch} where id = ${principal.deviceId}${chained.after === null ? sql`` : sql` and last_push_batch = ${chained.after}`} returning id`
-        : sql`select id from ${devices} where false`,
+        : undefined,
       stored: sql`select op_id as "opId", seq from ${syncOps} where ${anyOf(syncOps.opId, [...new Set(ops.map((o) => o.opId))])}`,
       known: sql`select tbl, row_id as "rowId", org_id as "orgId", parent_row_id as "parentRowId", owner_account as "ownerAccount", purged_seq as "purgedSeq"
                  from ${syncRecords} where ${rowTuples(syncRecords.tbl, syncRecords.rowId, recordsToRead(ops))}`,
@@ -571,7 +571,7 @@ export class SyncService {
     const resolutions: { at: number; tbl: string; rowId: string; field: string }[] = [];
     for (const i of accepted) {
       const op = ops[i] as ChangeOp;
-      const fk = `${recordKeys[i]}\u0000${op.field}`;
+      const fk = fieldOf(recordKeys[i] as string, op.field);
       const head = heads.get(fk);
       if (head && op.base === head.hlc && openConflicts.has(fk)) {
         // An edit made with the current value in view: it settles the field's open conflicts.
@@ -579,7 +579,7 @@ export class SyncService {
         openConflicts.delete(fk);
       }
       // A delete racing an edit of the same record (either may arrive first): one open conflict on the tombstone.
-      const tk = `${recordKeys[i]}\u0000${TOMBSTONE_FIELD}`;
+      const tk = fieldOf(recordKeys[i] as string, TOMBSTONE_FIELD);
       const tombstone = heads.get(tk);
       const edit = unseenEdits.get(op.opId);
       const race =
