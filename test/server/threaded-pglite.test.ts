@@ -3,7 +3,10 @@
  * database works, and the database behaves as it did in the service's thread — transactions commit or roll
  * back whole, PostgreSQL's error codes arrive, a query waits for an open transaction.
  */
-import { sql } from 'drizzle-orm';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { sql, type SQL } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase, isUniqueViolation, type ServerDatabase } from '../../server/db/index.ts';
 import { startServer, TestClock } from './helpers.ts';
@@ -20,10 +23,11 @@ describe('embedded PGlite on a thread of its own', () => {
     await database.db.execute(sql`create table scratch (id int primary key, note text not null)`);
     return database;
   };
-  const notes = async (db: ServerDatabase) => {
-    const result: unknown = await db.db.execute(sql`select note from scratch order by id`);
-    return (result as { rows: { note: string }[] }).rows.map((r) => r.note);
+  const rowsOf = async <T,>(db: ServerDatabase, query: SQL) => {
+    const result: unknown = await db.db.execute(query);
+    return (result as { rows: T[] }).rows;
   };
+  const notes = async (db: ServerDatabase) => (await rowsOf<{ note: string }>(db, sql`select note from scratch order by id`)).map((r) => r.note);
 
   it('answers a request while the database is busy with a long query', async () => {
     const db = await open();
@@ -101,6 +105,33 @@ describe('embedded PGlite on a thread of its own', () => {
     release();
     await transaction;
     expect(await outside).toEqual(['inside', 'inside too']);
+  });
+
+  it('keeps what it committed across a restart after filling new WAL segments, which it does not write full of zeros first', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dxm-pglite-wal-'));
+    try {
+      let db = await openDatabase({ kind: 'pglite', dataDir });
+      database = db;
+      const setting = async () => (await rowsOf<{ setting: string }>(db, sql`select setting from pg_settings where name = 'wal_init_zero'`))[0]?.setting;
+      expect(await setting()).toBe('off');
+      const segment = async () => (await rowsOf<{ name: string }>(db, sql`select pg_walfile_name(pg_current_wal_lsn()) as name`))[0]?.name;
+      const before = await segment();
+      await db.db.execute(sql`create table photos (id int primary key, bytes text not null)`);
+      // About 40 MB of rows: more than two 16 MB segments of WAL.
+      for (let from = 1; from <= 40_000; from += 10_000) {
+        await db.db.execute(sql`insert into photos select i, repeat(md5(i::text), 32) from generate_series(${from}::int, ${from + 9_999}::int) as i`);
+      }
+      const after = await segment();
+      expect(Number.parseInt((after ?? '').slice(-8), 16) - Number.parseInt((before ?? '').slice(-8), 16)).toBeGreaterThanOrEqual(2);
+      await db.close();
+      database = db = await openDatabase({ kind: 'pglite', dataDir });
+      const rows = await rowsOf<{ n: number; size: number }>(db, sql`select count(*)::int as n, sum(length(bytes))::int as size from photos`);
+      expect(rows[0]).toEqual({ n: 40_000, size: 40_000 * 1024 });
+    } finally {
+      await database?.close();
+      database = undefined;
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 
   it('refuses queries once closed, with a message that says so', async () => {
