@@ -53,13 +53,15 @@ export function syncRoutes(app: FastifyInstance, ctx: ServerContext): void {
   app.post('/api/sync/push', { config, bodyLimit: SYNC_BODY_LIMIT, preParsing: authenticateEarly(ctx) }, async (request) => {
     // The batch is checked while the caller's token waits its turn at the database (behind the push before this
     // one), when this thread has time, rather than after. An unknown caller is still refused first.
+    // So is what the push works out from the ops alone (SyncService.prepare).
     const checked = pushRequest.safeParse(request.body ?? {});
+    const batch = checked.success ? ctx.sync.prepare(checked.data.ops) : null;
     const p = await device(request);
     if (!checked.success) throw invalid(checked.error);
-    const body = checked.data;
-    const response = await ctx.sync.push(p, body.ops, request.log, body.chain);
+    const { ops, chain } = checked.data;
+    const response = await ctx.sync.push(p, batch ?? ctx.sync.prepare(ops), request.log, chain);
     const rejected = response.results.filter((r) => r.status === 'rejected').length;
-    request.log.info({ deviceId: p.deviceId, userId: p.userId, ops: body.ops.length, rejected }, 'sync push');
+    request.log.info({ deviceId: p.deviceId, userId: p.userId, ops: ops.length, rejected }, 'sync push');
     return response;
   });
 

@@ -140,6 +140,73 @@ function recordsToRead(ops: readonly ChangeOp[]): { tbl: string; rowId: string }
   for (const id of filesShown(ops)) want('attachments', id);
   return [...wanted.values()];
 }
+
+/**
+ * The store statement's columns for `batch`: one JSON array of text per column, in batch order (textValues).
+ * The ops of a batch come from one device: its id and user go once (`device`, `user`), and the per-op columns
+ * name another only where an op's differs (null elsewhere).
+ */
+function storeColumns(batch: readonly ChangeOp[]): { device: string; user: string; values: SQL[] } {
+  const device = batch[0]?.deviceId ?? '';
+  const user = batch[0]?.userId ?? '';
+  const of = (get: (op: ChangeOp) => string | null) => textValues(batch.map(get));
+  return {
+    device,
+    user,
+    values: [
+      of((o) => o.opId),
+      of((o) => o.tbl),
+      of((o) => o.rowId),
+      of((o) => o.field),
+      of((o) => o.value),
+      of((o) => o.hlc),
+      of((o) => o.base),
+      of((o) => (o.deviceId === device ? null : o.deviceId)),
+      of((o) => (o.userId === user ? null : o.userId)),
+    ],
+  };
+}
+
+/**
+ * A push's ops with what follows from them alone, worked out before the push has its turn at the database: each
+ * op's record key, the lookups of the statement that reads what the decisions need, the store statement's
+ * columns for the usual case of every op accepted, and how far the ops' clocks are from the service's. The
+ * route makes it (SyncService.prepare) while the caller's token waits behind the push before, when this thread
+ * has time; made inside the transaction, all of it was time the database waited for this thread.
+ */
+export class PushBatch {
+  /** Each op's record key (`key`): built anew for every lookup, keys were much of the time a batch took to decide. */
+  readonly recordKeys: string[];
+  /** The ops already stored (`op_id = any(…)`) and the records the decisions read (recordsToRead), as conditions. */
+  readonly storedLookup: SQL;
+  readonly knownLookup: SQL;
+  /** storeColumns of the whole batch. */
+  readonly columns: ReturnType<typeof storeColumns>;
+  /** Ops whose clock is more than DRIFT_LOG_MS from the service's, the farthest of them, and ops not after their base. */
+  readonly drift: { count: number; worstMs: number; behindBase: number };
+
+  constructor(
+    readonly ops: ChangeOp[],
+    now: number,
+  ) {
+    this.recordKeys = ops.map((op) => key(op.tbl, op.rowId));
+    this.storedLookup = anyOf(syncOps.opId, [...new Set(ops.map((o) => o.opId))]);
+    this.knownLookup = rowTuples(syncRecords.tbl, syncRecords.rowId, recordsToRead(ops));
+    this.columns = storeColumns(ops);
+    let count = 0;
+    let worstMs = 0;
+    let behindBase = 0;
+    for (const op of ops) {
+      const skew = parseHlc(op.hlc).millis - now;
+      if (Math.abs(skew) > DRIFT_LOG_MS) {
+        count++;
+        if (Math.abs(skew) > Math.abs(worstMs)) worstMs = skew;
+      }
+      if (op.base !== null && op.hlc <= op.base) behindBase++;
+    }
+    this.drift = { count, worstMs, behindBase };
+  }
+}
 interface RecordRow {
   tbl: string;
   rowId: string;
@@ -250,40 +317,36 @@ export class SyncService {
     return facts;
   }
 
+  /** The batch `ops` with what follows from them alone (PushBatch), for push. */
+  prepare(ops: ChangeOp[]): PushBatch {
+    return new PushBatch(ops, this.now().getTime());
+  }
+
   /**
    * Stores, authorises and merges one batch in one transaction; the answer (per op, in order) is returned
    * only after the commit, so an op reported accepted is durable.
    */
-  async push(principal: Principal, ops: ChangeOp[], log?: DriftLogger, chain?: PushChain): Promise<PushResponse> {
-    this.logDrift(principal, ops, log);
+  async push(principal: Principal, batch: PushBatch, log?: DriftLogger, chain?: PushChain): Promise<PushResponse> {
+    this.logDrift(principal, batch, log);
     const results = await this.db.transaction(async (tx) => {
       if (!this.options.serialised) await tx.execute(sql`select pg_advisory_xact_lock(${PUSH_LOCK})`);
-      return this.pushInTransaction(tx, principal, ops, chain);
+      return this.pushInTransaction(tx, principal, batch, chain);
     });
     return { results };
   }
 
-  private logDrift(principal: Principal, ops: ChangeOp[], log?: DriftLogger): void {
+  private logDrift(principal: Principal, batch: PushBatch, log?: DriftLogger): void {
     if (!log) return;
-    const now = this.now().getTime();
-    let worst = 0;
-    let count = 0;
-    for (const op of ops) {
-      const skew = parseHlc(op.hlc).millis - now;
-      if (Math.abs(skew) > DRIFT_LOG_MS) {
-        count++;
-        if (Math.abs(skew) > Math.abs(worst)) worst = skew;
-      }
-    }
+    const { count, worstMs, behindBase } = batch.drift;
     // Logged, never refused: a laptop whose clock is off must still sync (the HLC keeps its own order).
-    if (count > 0) log.warn({ skewMs: worst, ops: count, deviceId: principal.deviceId, userId: principal.userId }, 'sync: op clocks far from server time');
+    if (count > 0) log.warn({ skewMs: worstMs, ops: count, deviceId: principal.deviceId, userId: principal.userId }, 'sync: op clocks far from server time');
     // A client whose clock did not move past what it had seen: its edit sorts before the value it replaced and
     // loses to it without a conflict (the merge sees a sequential edit). A client bug, made visible here.
-    const behindBase = ops.filter((op) => op.base !== null && op.hlc <= op.base).length;
     if (behindBase > 0) log.warn({ ops: behindBase, deviceId: principal.deviceId, userId: principal.userId }, 'sync: op clocks not after their base');
   }
 
-  private async pushInTransaction(tx: Tx, principal: Principal, ops: ChangeOp[], chain?: PushChain): Promise<PushResult[]> {
+  private async pushInTransaction(tx: Tx, principal: Principal, batch: PushBatch, chain?: PushChain): Promise<PushResult[]> {
+    const { ops, recordKeys } = batch;
     // One statement (each round trip waits for the service's thread): the batch takes its place in its device's
     // chain, and the ops already stored and the records the decisions below read are fetched.
     const chained = chain && principal.deviceId !== null ? chain : null;
@@ -292,9 +355,9 @@ export class SyncService {
       moved: chained
         ? sql`update ${devices} set last_push_batch = ${chained.batch} where id = ${principal.deviceId}${chained.after === null ? sql`` : sql` and last_push_batch = ${chained.after}`} returning id`
         : undefined,
-      stored: sql`select op_id as "opId", seq from ${syncOps} where ${anyOf(syncOps.opId, [...new Set(ops.map((o) => o.opId))])}`,
+      stored: sql`select op_id as "opId", seq from ${syncOps} where ${batch.storedLookup}`,
       known: sql`select tbl, row_id as "rowId", org_id as "orgId", parent_row_id as "parentRowId", owner_account as "ownerAccount", purged_seq as "purgedSeq"
-                 from ${syncRecords} where ${rowTuples(syncRecords.tbl, syncRecords.rowId, recordsToRead(ops))}`,
+                 from ${syncRecords} where ${batch.knownLookup}`,
     });
     if (chained && found.moved.length === 0) throw apiError(409, 'out_of_order', 'errors.sync.outOfOrder');
     const results: (PushResult | undefined)[] = ops.map(() => undefined);
@@ -305,8 +368,6 @@ export class SyncService {
     // answered like its first occurrence.
     const firstIndex = new Map<string, number>();
     const rows = new Map<string, { tbl: string; rowId: string; ops: number[] }>();
-    // Each op's record key, built once: built anew for every lookup, keys were much of the time a batch took to decide.
-    const recordKeys = ops.map((op) => key(op.tbl, op.rowId));
     ops.forEach((op, i) => {
       const s = stored.get(op.opId);
       if (s !== undefined) {
@@ -619,33 +680,30 @@ export class SyncService {
     const headWrite = new Map([...newHeads].map(([fk, i]) => [i, storedHeads.has(fk) ? 'update' : 'insert']));
 
     // One statement stores the accepted ops, creates the new records and moves the field heads. The batch goes as
-    // one JSON array per column, side by side (a few parameters, each parsed once: thousands of parameters
-    // cost more to build and bind than the insert, and the same rows as JSON objects took three times as long
-    // to read as these arrays on PostgreSQL). The ops of a batch come from one device: its id and user go once,
-    // and the per-op columns name another only where an op's differs (null elsewhere).
+    // one JSON array per column, side by side (storeColumns: a few parameters, each parsed once: thousands of
+    // parameters cost more to build and bind than the insert, and the same rows as JSON objects took three times
+    // as long to read as these arrays on PostgreSQL). When every op is accepted, the columns were made before the
+    // transaction (PushBatch).
     // The batch's sequence numbers are one block, drawn at once (`block`, in the same statement): every writer of
     // the log holds the push lock, so no other number is drawn in between, and commit order stays sequence order.
     // An op's number is the block's first plus its place in the batch (`n`, numbered from 1 by `with
     // ordinality`); the records and heads take it from the same row.
-    const batch = accepted.map((i) => ops[i] as ChangeOp);
-    const first = batch[0] as ChangeOp;
-    const of = (get: (op: ChangeOp, n: number) => string | null) => textValues(batch.map(get));
+    const count = accepted.length;
+    const columns = count === ops.length ? batch.columns : storeColumns(accepted.map((i) => ops[i] as ChangeOp));
     const created = accepted.flatMap((i, n) => {
       const record = creates.get(i);
       return record ? [{ n: n + 1, ...record }] : [];
     });
     const [stamped] = await rawRows<{ first: string | number }>(
       tx,
-      sql`with block as (select setval(${SYNC_OPS_SEQUENCE}::regclass, nextval(${SYNC_OPS_SEQUENCE}::regclass) + ${batch.length - 1}) - ${batch.length - 1} as first),
+      sql`with block as (select setval(${SYNC_OPS_SEQUENCE}::regclass, nextval(${SYNC_OPS_SEQUENCE}::regclass) + ${count - 1}) - ${count - 1} as first),
           x as materialized (
             select x.*, (select first from block) + x.n - 1 as seq
-            from rows from (${of((o) => o.opId)}, ${of((o) => o.tbl)}, ${of((o) => o.rowId)}, ${of((o) => o.field)}, ${of((o) => o.value)}, ${of((o) => o.hlc)},
-                            ${of((o) => o.base)}, ${of((o) => (o.deviceId === first.deviceId ? null : o.deviceId))}, ${of((o) => (o.userId === first.userId ? null : o.userId))},
-                            ${of((_, n) => headWrite.get(accepted[n] as number) ?? null)})
+            from rows from (${sql.join(columns.values, sql`, `)}, ${textValues(accepted.map((i) => headWrite.get(i) ?? null))})
                  with ordinality as x(op_id, tbl, row_id, field, value, hlc, base, other_device, other_user, head, n)),
           ins as (
             insert into ${syncOps} (seq, op_id, tbl, row_id, field, value, hlc, device_id, user_id, account_id, base, received_at)
-            select x.seq, x.op_id, x.tbl, x.row_id, x.field, x.value, x.hlc, coalesce(x.other_device, ${first.deviceId}), coalesce(x.other_user, ${first.userId}),
+            select x.seq, x.op_id, x.tbl, x.row_id, x.field, x.value, x.hlc, coalesce(x.other_device, ${columns.device}), coalesce(x.other_user, ${columns.user}),
                    ${actor.accountId}, x.base, ${receivedAt.toISOString()}::timestamptz
             from x),
           records as (
@@ -656,11 +714,11 @@ export class SyncService {
             join x on x.n = c.n::bigint),
           new_heads as (
             insert into ${syncFields} (tbl, row_id, field, value, hlc, op_id, device_id, user_id, seq)
-            select x.tbl, x.row_id, x.field, x.value, x.hlc, x.op_id, coalesce(x.other_device, ${first.deviceId}), coalesce(x.other_user, ${first.userId}), x.seq
+            select x.tbl, x.row_id, x.field, x.value, x.hlc, x.op_id, coalesce(x.other_device, ${columns.device}), coalesce(x.other_user, ${columns.user}), x.seq
             from x where x.head = 'insert'),
           moved_heads as (
             update ${syncFields} f
-            set value = x.value, hlc = x.hlc, op_id = x.op_id, device_id = coalesce(x.other_device, ${first.deviceId}), user_id = coalesce(x.other_user, ${first.userId}), seq = x.seq
+            set value = x.value, hlc = x.hlc, op_id = x.op_id, device_id = coalesce(x.other_device, ${columns.device}), user_id = coalesce(x.other_user, ${columns.user}), seq = x.seq
             from x where x.head = 'update' and f.tbl = x.tbl and f.row_id = x.row_id and f.field = x.field)
           select first from block`,
     );
