@@ -55,13 +55,13 @@ export function syncRoutes(app: FastifyInstance, ctx: ServerContext): void {
     // one), when this thread has time, rather than after. An unknown caller is still refused first.
     // So is what the push works out from the ops alone (SyncService.prepare).
     const checked = pushRequest.safeParse(request.body ?? {});
-    const batch = checked.success ? ctx.sync.prepare(checked.data.ops) : null;
+    const prepared = checked.success ? { batch: ctx.sync.prepare(checked.data.ops), chain: checked.data.chain } : checked.error;
     const p = await device(request);
-    if (!checked.success) throw invalid(checked.error);
-    const { ops, chain } = checked.data;
-    const response = await ctx.sync.push(p, batch ?? ctx.sync.prepare(ops), request.log, chain);
+    if (prepared instanceof z.ZodError) throw invalid(prepared);
+    const { batch, chain } = prepared;
+    const response = await ctx.sync.push(p, batch, request.log, chain);
     const rejected = response.results.filter((r) => r.status === 'rejected').length;
-    request.log.info({ deviceId: p.deviceId, userId: p.userId, ops: ops.length, rejected }, 'sync push');
+    request.log.info({ deviceId: p.deviceId, userId: p.userId, ops: batch.ops.length, rejected }, 'sync push');
     return response;
   });
 
